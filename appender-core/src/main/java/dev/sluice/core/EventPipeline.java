@@ -1,0 +1,394 @@
+package dev.sluice.core;
+
+import ch.qos.logback.core.spi.ContextAware;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A bounded queue and the one worker thread that drains it into a {@link BatchSink}. Producers never wait under
+ * {@link OverflowPolicy#DROP}; every event is counted exactly once as delivered or as dropped for one
+ * {@link DropReason}. A failed write is retried as the same batch (order kept, nothing duplicated by the pipeline);
+ * a permanently failing batch is written again event by event so that only the poison event is lost.
+ *
+ * @param <E> the event type
+ */
+final class EventPipeline<E> {
+
+    /** Put in the queue by {@link #stop()} to wake an idle worker; never handed to the sink. */
+    private static final Object STOP = new Object();
+
+    /** How often an idle worker wakes to close a drop run; 1 wake-up a second costs nothing measurable. */
+    private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** How often a producer blocked under BLOCK re-checks whether the pipeline is stopping. */
+    private static final long BLOCK_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** Extra time {@code stop()} gives the worker after the grace period to finish its bookkeeping. */
+    private static final long JOIN_MARGIN_MILLIS = 200;
+
+    private static final int EVENT_TEXT_LIMIT = 200;
+
+    private final String appenderName;
+    private final PipelineSettings settings;
+    private final BatchSink<E> sink;
+    private final ContextAware status;
+    private final ArrayBlockingQueue<Object> queue;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final DropReporter dropReporter;
+    private final AppenderStats stats;
+    private final Thread worker;
+    private final AtomicBoolean feedbackReported = new AtomicBoolean();
+    private final AtomicLong rejectedReported = new AtomicLong();
+
+    private volatile boolean stopping;
+    private volatile long stopDeadlineNanos;
+    private volatile boolean terminated;
+    private volatile int inFlight;
+
+    EventPipeline(
+            String appenderName, String threadName, PipelineSettings settings, BatchSink<E> sink, ContextAware status) {
+        this.appenderName = appenderName;
+        this.settings = settings;
+        this.sink = sink;
+        this.status = status;
+        this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+        this.dropReporter = new DropReporter(status, appenderName, settings.droppedWarnFrequency());
+        this.stats = new AppenderStats(counters, queue, settings.queueSize(), sink);
+        this.worker = new Thread(this::run, threadName);
+        this.worker.setDaemon(true);
+    }
+
+    void start() {
+        worker.start();
+    }
+
+    AppenderStats stats() {
+        return stats;
+    }
+
+    boolean isWorkerThread() {
+        return Thread.currentThread() == worker;
+    }
+
+    int remainingCapacity() {
+        return queue.remainingCapacity();
+    }
+
+    /** Counts an event that the appender refused before it reached the queue. */
+    void refuse(DropReason reason) {
+        counters.onAppended();
+        countDrop(reason);
+    }
+
+    /** Queues an event per the overflow policy, or counts it as dropped. Never throws. */
+    void offer(E event) {
+        counters.onAppended();
+        DropReason refused = settings.overflowPolicy() == OverflowPolicy.DROP
+                ? (queue.offer(event) ? null : DropReason.QUEUE_FULL)
+                : offerBlocking(event);
+        if (refused != null) {
+            countDrop(refused);
+            return;
+        }
+        counters.onEnqueued();
+        if (terminated) {
+            // The worker has gone: nothing will take this event, so count it now.
+            dropLeftovers();
+        }
+    }
+
+    private DropReason offerBlocking(E event) {
+        long timeout = settings.appendTimeout().toNanos();
+        long deadline = System.nanoTime() + timeout;
+        try {
+            while (true) {
+                long wait =
+                        timeout > 0 ? Math.min(deadline - System.nanoTime(), BLOCK_RECHECK_NANOS) : BLOCK_RECHECK_NANOS;
+                if (queue.offer(event, wait, TimeUnit.NANOSECONDS)) {
+                    return null;
+                }
+                if (stopping || terminated) {
+                    return DropReason.SHUTDOWN;
+                }
+                if (timeout > 0 && System.nanoTime() - deadline >= 0) {
+                    return DropReason.QUEUE_FULL;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DropReason.QUEUE_FULL;
+        }
+    }
+
+    private void countDrop(DropReason reason) {
+        counters.onDropped(reason, 1);
+        switch (reason) {
+            case QUEUE_FULL, DISCARDED_BY_LEVEL -> dropReporter.onDrop(reason, settings.queueSize());
+            case FEEDBACK -> {
+                if (feedbackReported.compareAndSet(false, true)) {
+                    status.addWarn("Appender [" + appenderName + "] refused an event logged on its own worker thread"
+                            + " or by an excluded logger, to avoid a feedback loop; such events are counted as"
+                            + " dropped (feedback) and not reported again.");
+                }
+            }
+            default -> {
+                // shutdown drops are reported once, by stop()
+            }
+        }
+    }
+
+    /**
+     * Stops accepting, delivers what is queued within the grace period, then reports what could not be delivered
+     * with its exact count. Called once.
+     */
+    void stop() {
+        long grace = settings.shutdownGracePeriod().toNanos();
+        stopDeadlineNanos = System.nanoTime() + grace;
+        stopping = true;
+        queue.offer(STOP);
+        LockSupport.unpark(worker);
+        try {
+            worker.join(TimeUnit.NANOSECONDS.toMillis(grace) + JOIN_MARGIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            terminated = true;
+            int stuck = inFlight;
+            long fromQueue = dropLeftovers();
+            status.addWarn("Appender [" + appenderName + "] stopped with " + (fromQueue + stuck)
+                    + " undelivered events after shutdownGracePeriod ("
+                    + settings.shutdownGracePeriod().toMillis()
+                    + " ms): " + fromQueue + " dropped from the queue (shutdown), " + stuck
+                    + " in a sink write that has not returned and are counted when it does. " + stats);
+            return;
+        }
+        long lost = counters.dropped(DropReason.SHUTDOWN);
+        if (lost > 0) {
+            status.addWarn("Appender [" + appenderName + "] could not deliver " + lost
+                    + " events within shutdownGracePeriod ("
+                    + settings.shutdownGracePeriod().toMillis()
+                    + " ms); they are counted as dropped (shutdown). " + stats);
+        } else {
+            status.addInfo("Appender [" + appenderName + "] stopped; every queued event was delivered. " + stats);
+        }
+    }
+
+    private void run() {
+        try {
+            if (openSink()) {
+                drainUntilStopped();
+            }
+        } finally {
+            terminated = true;
+            dropLeftovers();
+            closeSink();
+        }
+    }
+
+    private boolean openSink() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sink.open();
+                if (attempt > 1) {
+                    status.addInfo("Appender [" + appenderName + "] opened its sink after " + (attempt - 1)
+                            + " failed attempts.");
+                }
+                return true;
+            } catch (Throwable failure) {
+                counters.onFailedAttempt();
+                reportFailure("open its sink", attempt, failure);
+                if (!pauseBeforeRetry(attempt)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void drainUntilStopped() {
+        List<E> batch = new ArrayList<>(settings.batchSize());
+        while (true) {
+            Object first = takeFirst();
+            if (first == null) {
+                if (stopping) {
+                    return;
+                }
+                dropReporter.summarizeIfQuiet(counters.droppedTotal());
+                continue;
+            }
+            if (first != STOP) {
+                batch.add((E) first);
+            }
+            fill(batch);
+            if (!batch.isEmpty()) {
+                deliver(batch);
+                batch.clear();
+            }
+            dropReporter.summarizeIfQuiet(counters.droppedTotal());
+            if (stopping && pastStopDeadline()) {
+                return;
+            }
+        }
+    }
+
+    private Object takeFirst() {
+        try {
+            return stopping ? queue.poll() : queue.poll(IDLE_CHECK_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            // Nobody in Sluice interrupts the worker; stopping is signalled through the queue.
+            return null;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void fill(List<E> batch) {
+        int max = settings.batchSize();
+        queue.drainTo((List) batch, max - batch.size());
+        long linger = settings.maxBatchDelay().toNanos();
+        if (linger > 0 && batch.size() < max && !stopping) {
+            long deadline = System.nanoTime() + linger;
+            try {
+                while (batch.size() < max) {
+                    Object next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    if (next == null || next == STOP) {
+                        break;
+                    }
+                    batch.add((E) next);
+                    queue.drainTo((List) batch, max - batch.size());
+                }
+            } catch (InterruptedException e) {
+                // deliver what we have
+            }
+        }
+        if (stopping) {
+            batch.removeIf(event -> event == STOP);
+        }
+    }
+
+    private void deliver(List<E> batch) {
+        inFlight = batch.size();
+        try {
+            Throwable permanent = write(batch);
+            if (permanent == null) {
+                return;
+            }
+            if (batch.size() == 1) {
+                reject(batch.get(0), permanent);
+                return;
+            }
+            // Isolate the poison: write each event alone, so only the events the sink refuses are lost.
+            for (E event : batch) {
+                Throwable alone = write(List.of(event));
+                if (alone != null) {
+                    reject(event, alone);
+                }
+            }
+        } finally {
+            inFlight = 0;
+        }
+    }
+
+    /** Writes with retries; returns the failure if it is permanent, else null (written, or counted on shutdown). */
+    private Throwable write(List<E> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sink.write(batch);
+                counters.onDelivered(batch.size());
+                if (attempt > 1) {
+                    status.addInfo("Appender [" + appenderName + "] delivered a batch of " + batch.size()
+                            + " events after " + (attempt - 1) + " failed attempts.");
+                }
+                return null;
+            } catch (SinkException failure) {
+                counters.onFailedAttempt();
+                if (!failure.isRetryable()) {
+                    return failure;
+                }
+                reportFailure("write a batch of " + batch.size() + " events", attempt, failure);
+                if (!pauseBeforeRetry(attempt)) {
+                    counters.onDropped(DropReason.SHUTDOWN, batch.size());
+                    return null;
+                }
+                counters.onRetry();
+            } catch (Throwable failure) {
+                // Any other exception, or an Error, is a permanent failure of this batch; the worker lives on.
+                counters.onFailedAttempt();
+                return failure;
+            }
+        }
+    }
+
+    private void reject(E event, Throwable cause) {
+        counters.onDropped(DropReason.REJECTED_BY_SINK, 1);
+        long n = rejectedReported.incrementAndGet();
+        if (Long.bitCount(n) == 1) {
+            status.addError(
+                    "Appender [" + appenderName + "] dropped an event its sink rejected permanently (rejected_by_sink,"
+                            + " " + n + " so far; reported at powers of two): " + describe(event),
+                    cause);
+        }
+    }
+
+    private void reportFailure(String what, int attempt, Throwable failure) {
+        // Attempts 1, 2, 4, 8, ...: a long outage is reported without flooding the status manager.
+        if (Integer.bitCount(attempt) == 1) {
+            status.addWarn(
+                    "Appender [" + appenderName + "] failed to " + what + " (attempt " + attempt
+                            + "); retrying with backoff. Events wait in the queue (depth " + queue.size() + ").",
+                    failure);
+        }
+    }
+
+    /** Parks before the next retry; false when the stop deadline has passed and retrying must end. */
+    private boolean pauseBeforeRetry(int attempt) {
+        long wakeAt = System.nanoTime() + settings.backoff().delayNanos(attempt);
+        while (true) {
+            if (stopping && pastStopDeadline()) {
+                return false;
+            }
+            long now = System.nanoTime();
+            long remaining = wakeAt - now;
+            if (stopping) {
+                remaining = Math.min(remaining, stopDeadlineNanos - now);
+            }
+            if (remaining <= 0) {
+                return !(stopping && pastStopDeadline());
+            }
+            LockSupport.parkNanos(this, remaining);
+        }
+    }
+
+    private boolean pastStopDeadline() {
+        return System.nanoTime() - stopDeadlineNanos >= 0;
+    }
+
+    private long dropLeftovers() {
+        long count = 0;
+        for (Object item; (item = queue.poll()) != null; ) {
+            if (item != STOP) {
+                count++;
+            }
+        }
+        counters.onDropped(DropReason.SHUTDOWN, count);
+        return count;
+    }
+
+    private void closeSink() {
+        try {
+            sink.close();
+        } catch (Throwable failure) {
+            status.addWarn("Appender [" + appenderName + "] failed to close its sink.", failure);
+        }
+    }
+
+    private static String describe(Object event) {
+        String text = String.valueOf(event);
+        return text.length() <= EVENT_TEXT_LIMIT ? text : text.substring(0, EVENT_TEXT_LIMIT) + "...";
+    }
+}
