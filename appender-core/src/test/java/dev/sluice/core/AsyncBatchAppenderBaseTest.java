@@ -438,6 +438,22 @@ class AsyncBatchAppenderBaseTest {
     }
 
     @Test
+    void maxBatchDelayLingersForAFullBatch() {
+        Recorder sink = Recorder.ungated();
+        TestSinkAppender appender = attach(sink, a -> {
+            a.setBatchSize(10);
+            a.setMaxBatchDelay(Duration.buildBySeconds(30));
+        });
+        for (int i = 0; i < 25; i++) {
+            logger.info("event {}", i);
+        }
+        await().until(() -> appender.getStats().getDelivered() == 20);
+        assertThat(sink.attempts).extracting(List::size).containsExactly(10, 10);
+        context.stop();
+        assertThat(sink.attempts).extracting(List::size).containsExactly(10, 10, 5);
+    }
+
+    @Test
     void levelsBelowTheLoggerLevelNeverReachTheQueue() {
         Recorder sink = Recorder.ungated();
         TestSinkAppender appender = attach(sink, a -> {});
