@@ -94,7 +94,13 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
             errors.forEach(error -> addError("Appender [" + name + "] not started: " + error));
             return;
         }
-        BatchSink<ILoggingEvent> sink = createSink();
+        BatchSink<ILoggingEvent> sink;
+        try {
+            sink = createSink();
+        } catch (RuntimeException e) {
+            addError("Appender [" + name + "] not started: its sink could not be created.", e);
+            return;
+        }
         if (sink == null) {
             addError("Appender [" + name + "] not started: it has no sink (see the errors above).");
             return;
