@@ -53,12 +53,14 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private volatile boolean blackholed;
     private volatile Duration latency = Duration.ZERO;
+    private final Thread acceptor;
     private volatile boolean closed;
 
     private FaultProxy(String targetHost, int targetPort, ServerSocket server) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.server = server;
+        this.acceptor = daemon(this::acceptLoop, "sluice-fault-proxy-" + server.getLocalPort() + "-accept");
     }
 
     /** Starts a proxy on a free port of 127.0.0.1 that forwards to targetHost:targetPort. */
@@ -71,8 +73,7 @@ public final class FaultProxy implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on loopback", e);
         }
         FaultProxy proxy = new FaultProxy(targetHost, targetPort, server);
-        daemon(proxy::acceptLoop, "sluice-fault-proxy-" + server.getLocalPort() + "-accept")
-                .start();
+        proxy.acceptor.start();
         return proxy;
     }
 
@@ -131,7 +132,7 @@ public final class FaultProxy implements AutoCloseable {
         return accepted.get();
     }
 
-    /** Stops listening and cuts every connection. */
+    /** Stops listening and cuts every connection; when it returns, connecting to {@link #port()} is refused. */
     @Override
     public void close() {
         closed = true;
@@ -139,6 +140,12 @@ public final class FaultProxy implements AutoCloseable {
             server.close();
         } catch (IOException ignored) {
             // Closing a listening socket only fails if it is already closed.
+        }
+        try {
+            // The JDK releases a listening socket only once the thread blocked in accept() has left it.
+            acceptor.join(CONNECT_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         cutAll();
     }

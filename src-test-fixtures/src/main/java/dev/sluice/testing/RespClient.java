@@ -73,7 +73,7 @@ public final class RespClient implements AutoCloseable {
 
     /**
      * Sends one command and returns its reply as text: a status or bulk string as is, an integer in decimal, an
-     * array as {@link List#toString()}, a nil reply as {@code null}.
+     * array as {@code List.toString()}, a nil reply as {@code null}.
      *
      * @throws ErrorReply if Redis answered with an error
      */

@@ -95,7 +95,9 @@ public final class StatusAssertions {
         for (Status s : statuses) {
             out.append("\n  ").append(levelName(s.getLevel())).append(' ');
             if (s.getOrigin() != null) {
-                out.append('[').append(s.getOrigin().getClass().getSimpleName()).append("] ");
+                Class<?> origin = s.getOrigin().getClass();
+                String name = origin.getSimpleName().isEmpty() ? origin.getName() : origin.getSimpleName();
+                out.append('[').append(name).append("] ");
             }
             out.append(s.getMessage());
             if (s.getThrowable() != null) {
