@@ -54,8 +54,9 @@ import org.slf4j.event.KeyValuePair;
  *   <li>{@code markers}: the names of the event's top-level markers only; markers referenced by them are not written.
  *   <li>{@code throwable}: see {@link EventJsonSettings#maxThrowableDepth()} and {@link EventJsonSettings#maxFrames()}.
  *   <li>Strings are escaped by Jackson: control characters become escapes, surrogate pairs become 4-byte UTF-8, and a
- *       lone surrogate (not valid Unicode) becomes a {@code \}{@code uXXXX} escape, so the output is always valid UTF-8
- *       and {@link EventJsonDecoder} restores the same Java string.
+ *       lone surrogate (not valid Unicode) in a value becomes a {@code \}{@code uXXXX} escape, so the output is always
+ *       valid UTF-8 and {@link EventJsonDecoder} restores the same Java string. In {@code mdc} and {@code kv} keys a
+ *       lone surrogate is replaced by U+FFFD, because JSON parsers (Jackson's included) reject it in field names.
  * </ul>
  *
  * <p>Thread-safe and immutable; one instance can serve any number of threads.
@@ -185,7 +186,7 @@ public final class EventJsonEncoder {
         }
         g.writeObjectFieldStart(MDC);
         for (Map.Entry<String, String> entry : mdc.entrySet()) {
-            g.writeStringField(String.valueOf(entry.getKey()), entry.getValue());
+            g.writeStringField(fieldName(entry.getKey()), entry.getValue());
         }
         g.writeEndObject();
     }
@@ -197,11 +198,40 @@ public final class EventJsonEncoder {
         g.writeObjectFieldStart(KV);
         for (KeyValuePair pair : pairs) {
             if (pair != null) {
-                g.writeFieldName(String.valueOf(pair.key));
+                g.writeFieldName(fieldName(pair.key));
                 KeyValueJson.writeValue(g, pair.value);
             }
         }
         g.writeEndObject();
+    }
+
+    /**
+     * An MDC or kv key as a JSON field name. Unpaired surrogates become U+FFFD: Jackson's parser accepts them escaped
+     * in string values but rejects them in field names, and the decoder must read whatever the encoder writes.
+     */
+    static String fieldName(String key) {
+        if (key == null) {
+            return "null";
+        }
+        for (int i = 0; i < key.length(); i++) {
+            if (Character.isSurrogate(key.charAt(i))) {
+                return replaceUnpairedSurrogates(key);
+            }
+        }
+        return key;
+    }
+
+    private static String replaceUnpairedSurrogates(String key) {
+        StringBuilder sb = new StringBuilder(key.length());
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                sb.append(c).append(key.charAt(++i));
+            } else {
+                sb.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return sb.toString();
     }
 
     private static void writeMarkers(JsonGenerator g, List<Marker> markers) throws IOException {

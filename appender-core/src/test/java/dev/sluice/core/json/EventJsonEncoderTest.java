@@ -322,6 +322,14 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    void replacesLoneSurrogatesInKeysOnly() {
+        LoggingEvent event = events.event("k");
+        event.setMDCPropertyMap(Map.of("a\uD83Db\uDE00c\uD83D\uDE00", "v\uD83D"));
+
+        assertThat(text(encoder.encode(event))).contains("\"mdc\":{\"a\uFFFDb\uFFFDc\uD83D\uDE00\":\"v\\uD83D\"}");
+    }
+
+    @Test
     void escapesEveryControlCharacter() {
         String json = text(encoder.encode(events.event(TestEvents.controlCharacters())));
 
