@@ -141,7 +141,12 @@ public final class DecodedLoggingEvent implements ILoggingEvent {
         return mdc;
     }
 
-    /** Same as {@link #getMDCPropertyMap()}. */
+    /**
+     * Same as {@link #getMDCPropertyMap()}.
+     *
+     * @deprecated as in {@link ILoggingEvent#getMdc()}: use {@link #getMDCPropertyMap()}
+     */
+    @Deprecated
     @Override
     public Map<String, String> getMdc() {
         return mdc;

@@ -165,6 +165,7 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // Marker.add is the only way to build a marker reference
     void writesOnlyTopLevelMarkerNames() {
         BasicMarkerFactory markers = new BasicMarkerFactory();
         Marker parent = markers.getDetachedMarker("PARENT");

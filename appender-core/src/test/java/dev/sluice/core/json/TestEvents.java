@@ -38,7 +38,7 @@ final class TestEvents {
     }
 
     /** A throwable with {@code count} synthetic frames, so frame counts do not depend on the test runner. */
-    static Exception withFrames(Exception e, int count) {
+    static <T extends Throwable> T withFrames(T e, int count) {
         StackTraceElement[] frames = new StackTraceElement[count];
         for (int i = 0; i < count; i++) {
             frames[i] = new StackTraceElement("com.example.Frame" + i, "call" + i, "Frame" + i + ".java", i + 1);
