@@ -1,0 +1,261 @@
+package dev.sluice.core.json;
+
+import static dev.sluice.core.json.EventJsonFields.CALLER;
+import static dev.sluice.core.json.EventJsonFields.HOST;
+import static dev.sluice.core.json.EventJsonFields.KV;
+import static dev.sluice.core.json.EventJsonFields.LEVEL;
+import static dev.sluice.core.json.EventJsonFields.LOGGER;
+import static dev.sluice.core.json.EventJsonFields.MARKERS;
+import static dev.sluice.core.json.EventJsonFields.MDC;
+import static dev.sluice.core.json.EventJsonFields.MESSAGE;
+import static dev.sluice.core.json.EventJsonFields.PID;
+import static dev.sluice.core.json.EventJsonFields.SCHEMA_VERSION;
+import static dev.sluice.core.json.EventJsonFields.SEQ;
+import static dev.sluice.core.json.EventJsonFields.SERVICE;
+import static dev.sluice.core.json.EventJsonFields.THREAD;
+import static dev.sluice.core.json.EventJsonFields.THROWABLE;
+import static dev.sluice.core.json.EventJsonFields.TS;
+import static dev.sluice.core.json.EventJsonFields.V;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Marker;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * Writes an {@link ILoggingEvent} as one canonical event JSON object (schema version 1, described by
+ * {@code dev/sluice/core/json/sluice-event-v1.schema.json}), UTF-8, without a trailing newline.
+ *
+ * <p>Fields, in this order: {@code v}, {@code ts}, {@code level}, {@code logger}, {@code thread}, {@code message} (the
+ * formatted message, or {@code null}), {@code mdc} (omitted when empty), {@code kv} (omitted when empty),
+ * {@code markers} (omitted when empty), {@code throwable} (omitted when none), {@code caller} (only when the event
+ * carries caller data), {@code service} and {@code host} (omitted when {@code null}), {@code pid}, {@code seq}.
+ *
+ * <ul>
+ *   <li>{@code kv}: every SLF4J key-value pair in order. Duplicate keys are written as they are; Sluice's decoder keeps
+ *       every pair, generic JSON readers usually keep the last. Strings and booleans are written as such, integral
+ *       numbers ({@code Byte}, {@code Short}, {@code Integer}, {@code Long}, {@code BigInteger}) as JSON integers,
+ *       {@code Float}, {@code Double} and {@code BigDecimal} as JSON numbers (NaN and infinities as the strings
+ *       {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}), {@code null} as JSON null, anything else as
+ *       {@link String#valueOf(Object)} ({@code "[FAILED toString()]"} if that throws).
+ *   <li>{@code markers}: the names of the event's top-level markers only; markers referenced by them are not written.
+ *   <li>{@code throwable}: see {@link EventJsonSettings#maxThrowableDepth()} and {@link EventJsonSettings#maxFrames()}.
+ *   <li>Strings are escaped by Jackson: control characters become escapes, surrogate pairs become 4-byte UTF-8, and a
+ *       lone surrogate (not valid Unicode) in a value becomes a {@code \}{@code uXXXX} escape, so the output is always
+ *       valid UTF-8 and {@link EventJsonDecoder} restores the same Java string. In {@code mdc} and {@code kv} keys a
+ *       lone surrogate is replaced by U+FFFD, because JSON parsers (Jackson's included) reject it in field names.
+ * </ul>
+ *
+ * <p>Thread-safe and immutable; one instance can serve any number of threads.
+ */
+public final class EventJsonEncoder {
+
+    /** Written instead of a {@code kv} value whose {@code toString()} throws, as SLF4J does for arguments. */
+    static final String FAILED_TO_STRING = "[FAILED toString()]";
+
+    // Shared by every encoder: a JsonFactory is thread-safe and recycles its buffers.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            // The caller owns the stream: do not close it, and leave flushing to it (an appender flushes per batch).
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
+            .build();
+
+    private static final int INITIAL_BUFFER_BYTES = 512;
+
+    private final EventJsonSettings settings;
+    private final TimestampFormatter timestamps = new TimestampFormatter();
+    private final ThrowableJsonWriter throwables;
+
+    /** An encoder with {@link EventJsonSettings#defaults()}. */
+    public EventJsonEncoder() {
+        this(EventJsonSettings.defaults());
+    }
+
+    /** An encoder with the given settings. */
+    public EventJsonEncoder(EventJsonSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.throwables = new ThrowableJsonWriter(settings.maxThrowableDepth(), settings.maxFrames());
+    }
+
+    /** The settings this encoder was built with. */
+    public EventJsonSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Encodes one event.
+     *
+     * @return a new array holding one JSON object, UTF-8, no trailing newline
+     * @throws IllegalArgumentException if the event has no level or no logger name
+     */
+    public byte[] encode(ILoggingEvent event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER_BYTES);
+        encodeTo(event, out);
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes one event to {@code out}: one JSON object, UTF-8, no trailing newline. The stream is neither flushed nor
+     * closed. Nothing is written when the event is rejected.
+     *
+     * @throws IOException if {@code out} fails; part of the object may have been written by then
+     * @throws IllegalArgumentException if the event has no level or no logger name
+     */
+    public void encode(ILoggingEvent event, OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        requireValid(event);
+        JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+        write(g, event);
+        // Closed only on success: closing after a failure would push a half-written object into the stream.
+        g.close();
+    }
+
+    /** Encodes one event followed by {@code '\n'}: one NDJSON line. */
+    byte[] encodeLine(ILoggingEvent event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER_BYTES);
+        encodeTo(event, out);
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private void encodeTo(ILoggingEvent event, ByteArrayOutputStream out) {
+        try {
+            encode(event, out);
+        } catch (IOException e) {
+            // A ByteArrayOutputStream does not fail; Jackson only declares it.
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void requireValid(ILoggingEvent event) {
+        Objects.requireNonNull(event, "event");
+        if (event.getLevel() == null) {
+            throw new IllegalArgumentException("event has no level");
+        }
+        if (event.getLoggerName() == null) {
+            throw new IllegalArgumentException("event has no logger name");
+        }
+    }
+
+    private void write(JsonGenerator g, ILoggingEvent event) throws IOException {
+        Level level = event.getLevel();
+        g.writeStartObject();
+        g.writeNumberField(V, SCHEMA_VERSION);
+        g.writeStringField(TS, timestamps.format(event.getTimeStamp()));
+        g.writeStringField(LEVEL, level.toString());
+        g.writeStringField(LOGGER, event.getLoggerName());
+        g.writeStringField(THREAD, event.getThreadName());
+        g.writeStringField(MESSAGE, event.getFormattedMessage());
+        writeMdc(g, event.getMDCPropertyMap());
+        writeKeyValues(g, event.getKeyValuePairs());
+        writeMarkers(g, event.getMarkerList());
+        IThrowableProxy throwable = event.getThrowableProxy();
+        if (throwable != null) {
+            g.writeFieldName(THROWABLE);
+            throwables.write(g, throwable);
+        }
+        writeCaller(g, event);
+        if (settings.service() != null) {
+            g.writeStringField(SERVICE, settings.service());
+        }
+        if (settings.host() != null) {
+            g.writeStringField(HOST, settings.host());
+        }
+        g.writeNumberField(PID, settings.pid());
+        g.writeNumberField(SEQ, event.getSequenceNumber());
+        g.writeEndObject();
+    }
+
+    private static void writeMdc(JsonGenerator g, Map<String, String> mdc) throws IOException {
+        if (mdc == null || mdc.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart(MDC);
+        for (Map.Entry<String, String> entry : mdc.entrySet()) {
+            g.writeStringField(fieldName(entry.getKey()), entry.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeKeyValues(JsonGenerator g, List<KeyValuePair> pairs) throws IOException {
+        if (pairs == null || pairs.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart(KV);
+        for (KeyValuePair pair : pairs) {
+            if (pair != null) {
+                g.writeFieldName(fieldName(pair.key));
+                KeyValueJson.writeValue(g, pair.value);
+            }
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * An MDC or kv key as a JSON field name. Unpaired surrogates become U+FFFD: Jackson's parser accepts them escaped
+     * in string values but rejects them in field names, and the decoder must read whatever the encoder writes.
+     */
+    static String fieldName(String key) {
+        if (key == null) {
+            return "null";
+        }
+        for (int i = 0; i < key.length(); i++) {
+            if (Character.isSurrogate(key.charAt(i))) {
+                return replaceUnpairedSurrogates(key);
+            }
+        }
+        return key;
+    }
+
+    private static String replaceUnpairedSurrogates(String key) {
+        StringBuilder sb = new StringBuilder(key.length());
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                sb.append(c).append(key.charAt(++i));
+            } else {
+                sb.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void writeMarkers(JsonGenerator g, List<Marker> markers) throws IOException {
+        if (markers == null || markers.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart(MARKERS);
+        for (Marker marker : markers) {
+            if (marker != null) {
+                g.writeString(marker.getName());
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeCaller(JsonGenerator g, ILoggingEvent event) throws IOException {
+        // hasCallerData() first: getCallerData() on a LoggingEvent would compute caller data as a side effect.
+        if (!event.hasCallerData()) {
+            return;
+        }
+        StackTraceElement[] callerData = event.getCallerData();
+        if (callerData != null && callerData.length > 0 && callerData[0] != null) {
+            g.writeFieldName(CALLER);
+            ThrowableJsonWriter.writeFrame(g, callerData[0]);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.sluice.core.json;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Immutable settings of an {@link EventJsonEncoder}: the identity fields written into every event ({@code service},
+ * {@code host}, {@code pid}) and the caps that bound the size of a {@code throwable}.
+ *
+ * <pre>{@code
+ * EventJsonSettings settings = EventJsonSettings.builder().service("billing").maxFrames(64).build();
+ * }</pre>
+ */
+public final class EventJsonSettings {
+
+    /** Default of {@link Builder#maxThrowableDepth(int)}: {@value}. */
+    public static final int DEFAULT_MAX_THROWABLE_DEPTH = 16;
+
+    /**
+     * Largest accepted {@link Builder#maxThrowableDepth(int)}: {@value}. Each nesting level costs at most two levels of
+     * JSON nesting, so the deepest document then stays within the decoder's default {@link JsonLimits#maxDepth()}.
+     */
+    public static final int MAX_THROWABLE_DEPTH = 30;
+
+    /** Default of {@link Builder#maxFrames(int)}: {@value}. */
+    public static final int DEFAULT_MAX_FRAMES = 256;
+
+    /** Largest accepted {@link Builder#maxFrames(int)}: {@value}, the decoder's default {@link JsonLimits#maxFrames()}. */
+    public static final int MAX_FRAMES = JsonLimits.DEFAULT_MAX_FRAMES;
+
+    private final String service;
+    private final String host;
+    private final long pid;
+    private final int maxThrowableDepth;
+    private final int maxFrames;
+
+    private EventJsonSettings(Builder builder) {
+        this.service = builder.service;
+        this.host = builder.host;
+        this.pid = builder.pid;
+        this.maxThrowableDepth = builder.maxThrowableDepth;
+        this.maxFrames = builder.maxFrames;
+    }
+
+    /** A builder with no service, no host, the current process id and the default caps. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings with every default: no service, no host, the current process id. */
+    public static EventJsonSettings defaults() {
+        return builder().build();
+    }
+
+    /** The {@code service} field, or {@code null} to omit it. */
+    public String service() {
+        return service;
+    }
+
+    /** The {@code host} field, or {@code null} to omit it. */
+    public String host() {
+        return host;
+    }
+
+    /** The {@code pid} field. */
+    public long pid() {
+        return pid;
+    }
+
+    /** How many throwables deep ({@code cause} and {@code suppressed} alike) the encoder writes. */
+    public int maxThrowableDepth() {
+        return maxThrowableDepth;
+    }
+
+    /** How many stack frames the encoder writes per throwable; the rest is counted in {@code omittedFrames}. */
+    public int maxFrames() {
+        return maxFrames;
+    }
+
+    @Override
+    public String toString() {
+        return "EventJsonSettings{service=" + service + ", host=" + host + ", pid=" + pid + ", maxThrowableDepth="
+                + maxThrowableDepth + ", maxFrames=" + maxFrames + '}';
+    }
+
+    /** Mutable builder of {@link EventJsonSettings}; not thread-safe. */
+    public static final class Builder {
+
+        private String service;
+        private String host;
+        private long pid = ProcessHandle.current().pid();
+        private int maxThrowableDepth = DEFAULT_MAX_THROWABLE_DEPTH;
+        private int maxFrames = DEFAULT_MAX_FRAMES;
+
+        private Builder() {}
+
+        /** The {@code service} field; {@code null} (the default) omits it. */
+        public Builder service(String service) {
+            this.service = service;
+            return this;
+        }
+
+        /** The {@code host} field; {@code null} (the default) omits it. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The {@code pid} field; defaults to the current process id. */
+        public Builder pid(long pid) {
+            this.pid = pid;
+            return this;
+        }
+
+        /**
+         * How many throwables deep the encoder writes, 1 to {@value #MAX_THROWABLE_DEPTH}; defaults to {@value
+         * #DEFAULT_MAX_THROWABLE_DEPTH}. The logged throwable is depth 1, its cause and its suppressed throwables depth
+         * 2, and so on; the deepest written throwable that had more gets {@code "truncated": true}.
+         */
+        public Builder maxThrowableDepth(int maxThrowableDepth) {
+            this.maxThrowableDepth = maxThrowableDepth;
+            return this;
+        }
+
+        /**
+         * How many stack frames are written per throwable, 1 to {@value #MAX_FRAMES}; defaults to {@value
+         * #DEFAULT_MAX_FRAMES}.
+         */
+        public Builder maxFrames(int maxFrames) {
+            this.maxFrames = maxFrames;
+            return this;
+        }
+
+        /** Every problem with the current values, one readable sentence each; empty when {@link #build()} succeeds. */
+        public List<String> problems() {
+            List<String> problems = new ArrayList<>(2);
+            if (maxThrowableDepth < 1 || maxThrowableDepth > MAX_THROWABLE_DEPTH) {
+                problems.add("maxThrowableDepth must be between 1 and " + MAX_THROWABLE_DEPTH + ", was "
+                        + maxThrowableDepth);
+            }
+            if (maxFrames < 1 || maxFrames > MAX_FRAMES) {
+                problems.add("maxFrames must be between 1 and " + MAX_FRAMES + ", was " + maxFrames);
+            }
+            return problems;
+        }
+
+        /**
+         * Builds the settings.
+         *
+         * @throws IllegalArgumentException listing every {@linkplain #problems() problem} when a value is out of range
+         */
+        public EventJsonSettings build() {
+            List<String> problems = problems();
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", problems));
+            }
+            return new EventJsonSettings(this);
+        }
+    }
+}

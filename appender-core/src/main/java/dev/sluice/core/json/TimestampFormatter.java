@@ -1,0 +1,55 @@
+package dev.sluice.core.json;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+
+/**
+ * Formats epoch milliseconds as ISO-8601 UTC with exactly three fraction digits, e.g.
+ * {@code 2026-11-21T18:35:56.123Z}. Thread-safe.
+ *
+ * <p>Events arrive in bursts within the same second, so the text up to the seconds is formatted once per second and
+ * cached; only the milliseconds are appended per event. This avoids a {@link DateTimeFormatter} call on the hot path.
+ */
+final class TimestampFormatter {
+
+    /** Always three fraction digits, always 'Z': the wire format the schema pins down. */
+    static final DateTimeFormatter FORMATTER =
+            new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
+
+    private static final int MILLIS_AND_ZONE_LENGTH = "000Z".length();
+
+    /** One immutable snapshot, swapped as a whole so readers never see a torn prefix. */
+    private static final class Second {
+        final long epochSecond;
+        final String prefix;
+
+        Second(long epochSecond, String prefix) {
+            this.epochSecond = epochSecond;
+            this.prefix = prefix;
+        }
+    }
+
+    private volatile Second cached = new Second(Long.MIN_VALUE, "");
+
+    /** Formats {@code epochMillis} (any long that {@link Instant} can represent). */
+    String format(long epochMillis) {
+        long epochSecond = Math.floorDiv(epochMillis, 1000L);
+        int millis = (int) Math.floorMod(epochMillis, 1000L);
+        Second second = cached;
+        if (second.epochSecond != epochSecond) {
+            String full = FORMATTER.format(Instant.ofEpochSecond(epochSecond));
+            second = new Second(epochSecond, full.substring(0, full.length() - MILLIS_AND_ZONE_LENGTH));
+            cached = second;
+        }
+        StringBuilder sb = new StringBuilder(second.prefix.length() + MILLIS_AND_ZONE_LENGTH);
+        sb.append(second.prefix);
+        if (millis < 100) {
+            sb.append('0');
+        }
+        if (millis < 10) {
+            sb.append('0');
+        }
+        return sb.append(millis).append('Z').toString();
+    }
+}

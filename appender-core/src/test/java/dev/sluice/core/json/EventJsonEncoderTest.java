@@ -1,0 +1,449 @@
+package dev.sluice.core.json;
+
+import static dev.sluice.core.json.JsonTrees.names;
+import static dev.sluice.core.json.JsonTrees.text;
+import static dev.sluice.core.json.JsonTrees.tree;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Marker;
+import org.slf4j.helpers.BasicMarkerFactory;
+import tools.jackson.databind.JsonNode;
+
+class EventJsonEncoderTest {
+
+    private final TestEvents events = new TestEvents();
+    private final EventJsonEncoder encoder = new EventJsonEncoder(EventJsonSettings.builder()
+            .service("billing")
+            .host("host-1")
+            .pid(4242)
+            .build());
+
+    private LoggingEvent richEvent() {
+        LoggingEvent event = events.event(Level.WARN, "paid {} of {}", new IllegalStateException("boom"), 3, 5);
+        Map<String, String> mdc = new LinkedHashMap<>();
+        mdc.put("requestId", "r-1");
+        mdc.put("user", "ann");
+        event.setMDCPropertyMap(mdc);
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("orderId", 17));
+        event.addMarker(new BasicMarkerFactory().getDetachedMarker("AUDIT"));
+        event.setCallerData(
+                new StackTraceElement[] {new StackTraceElement("com.example.Billing", "pay", "Billing.java", 12)});
+        return event;
+    }
+
+    @Test
+    void writesEveryFieldInTheDocumentedOrder() {
+        JsonNode json = tree(encoder.encode(richEvent()));
+
+        assertThat(names(json))
+                .containsExactly(
+                        "v",
+                        "ts",
+                        "level",
+                        "logger",
+                        "thread",
+                        "message",
+                        "mdc",
+                        "kv",
+                        "markers",
+                        "throwable",
+                        "caller",
+                        "service",
+                        "host",
+                        "pid",
+                        "seq");
+        assertThat(json.get("v").intValue()).isEqualTo(1);
+        assertThat(json.get("ts").stringValue()).isEqualTo("2026-11-21T18:35:56.123Z");
+        assertThat(json.get("level").stringValue()).isEqualTo("WARN");
+        assertThat(json.get("logger").stringValue()).isEqualTo("com.example.Billing");
+        assertThat(json.get("thread").stringValue()).isEqualTo("worker-1");
+        assertThat(json.get("message").stringValue()).isEqualTo("paid 3 of 5");
+        assertThat(names(json.get("mdc"))).containsExactly("requestId", "user");
+        assertThat(json.get("mdc").get("user").stringValue()).isEqualTo("ann");
+        assertThat(json.get("kv").get("orderId").intValue()).isEqualTo(17);
+        assertThat(json.get("markers").get(0).stringValue()).isEqualTo("AUDIT");
+        assertThat(json.get("throwable").get("class").stringValue()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(names(json.get("caller"))).containsExactly("class", "method", "file", "line");
+        assertThat(json.get("caller").get("line").intValue()).isEqualTo(12);
+        assertThat(json.get("service").stringValue()).isEqualTo("billing");
+        assertThat(json.get("host").stringValue()).isEqualTo("host-1");
+        assertThat(json.get("pid").longValue()).isEqualTo(4242);
+        assertThat(json.get("seq").longValue()).isEqualTo(42);
+    }
+
+    @Test
+    void omitsEmptyOptionalFieldsAndWritesNullMessage() {
+        LoggingEvent event = events.event(Level.INFO, null, null);
+        event.setMDCPropertyMap(Map.of());
+
+        byte[] bytes = new EventJsonEncoder().encode(event);
+
+        assertThat(names(tree(bytes))).containsExactly("v", "ts", "level", "logger", "thread", "message", "pid", "seq");
+        assertThat(text(bytes)).contains("\"message\":null").doesNotEndWith("\n");
+    }
+
+    @Test
+    void writesTimestampsWithExactlyThreeFractionDigitsInUtc() {
+        LoggingEvent event = events.event("x");
+        event.setTimeStamp(0);
+        assertThat(tree(encoder.encode(event)).get("ts").stringValue()).isEqualTo("1970-01-01T00:00:00.000Z");
+        event.setTimeStamp(TestEvents.TIMESTAMP - 118);
+        assertThat(tree(encoder.encode(event)).get("ts").stringValue()).isEqualTo("2026-11-21T18:35:56.005Z");
+        event.setTimeStamp(-1);
+        assertThat(tree(encoder.encode(event)).get("ts").stringValue()).isEqualTo("1969-12-31T23:59:59.999Z");
+    }
+
+    @Test
+    void mapsKeyValueTypes() {
+        LoggingEvent event = events.event("kv");
+        Object unprintable = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no");
+            }
+        };
+        Object[][] pairs = {
+            {"s", "text"},
+            {"t", true},
+            {"i", 7},
+            {"l", 9_007_199_254_740_993L},
+            {"sh", (short) 3},
+            {"by", (byte) 4},
+            {"bi", new BigInteger("123456789012345678901234567890")},
+            {"f", 1.1f},
+            {"d", 2.5d},
+            {"bd", new BigDecimal("1.50")},
+            {"nan", Double.NaN},
+            {"inf", Double.POSITIVE_INFINITY},
+            {"finf", Float.NEGATIVE_INFINITY},
+            {"n", null},
+            {"obj", List.of(1, 2)},
+            {"bad", unprintable}
+        };
+        for (Object[] pair : pairs) {
+            event.addKeyValuePair(new org.slf4j.event.KeyValuePair((String) pair[0], pair[1]));
+        }
+
+        String json = text(encoder.encode(event));
+
+        assertThat(json)
+                .contains("\"kv\":{\"s\":\"text\",\"t\":true,\"i\":7,\"l\":9007199254740993,\"sh\":3,\"by\":4,"
+                        + "\"bi\":123456789012345678901234567890,\"f\":1.1,\"d\":2.5,\"bd\":1.50,"
+                        + "\"nan\":\"NaN\",\"inf\":\"Infinity\",\"finf\":\"-Infinity\",\"n\":null,"
+                        + "\"obj\":\"[1, 2]\",\"bad\":\"[FAILED toString()]\"}");
+    }
+
+    @Test
+    void writesDuplicateKeyValueKeysInOrder() {
+        LoggingEvent event = events.event("dup");
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("k", 1));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("k", 2));
+
+        assertThat(text(encoder.encode(event))).contains("\"kv\":{\"k\":1,\"k\":2}");
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // Marker.add is the only way to build a marker reference
+    void writesOnlyTopLevelMarkerNames() {
+        BasicMarkerFactory markers = new BasicMarkerFactory();
+        Marker parent = markers.getDetachedMarker("PARENT");
+        parent.add(markers.getDetachedMarker("CHILD"));
+        LoggingEvent event = events.event("m");
+        event.addMarker(parent);
+        event.addMarker(markers.getDetachedMarker("OTHER"));
+
+        assertThat(text(encoder.encode(event))).contains("\"markers\":[\"PARENT\",\"OTHER\"]");
+    }
+
+    @Test
+    void capsFramesAndCountsTheRest() {
+        EventJsonEncoder capped =
+                new EventJsonEncoder(EventJsonSettings.builder().maxFrames(10).build());
+        LoggingEvent event = events.event(Level.ERROR, "f", TestEvents.withFrames(new RuntimeException("many"), 25));
+
+        JsonNode throwable = tree(capped.encode(event)).get("throwable");
+
+        assertThat(throwable.get("frames").size()).isEqualTo(10);
+        assertThat(throwable.get("omittedFrames").intValue()).isEqualTo(15);
+        assertThat(names(throwable.get("frames").get(0))).containsExactly("class", "method", "file", "line");
+        assertThat(throwable.get("frames").get(9).get("method").stringValue()).isEqualTo("call9");
+    }
+
+    @Test
+    void leavesOutFramesCommonWithTheEnclosingTrace() {
+        RuntimeException cause = new RuntimeException("inner");
+        RuntimeException outer = new RuntimeException("outer", cause);
+        StackTraceElement[] outerFrames =
+                TestEvents.withFrames(new RuntimeException(), 6).getStackTrace();
+        outer.setStackTrace(outerFrames);
+        // The cause shares its last four frames with the outer trace.
+        StackTraceElement[] causeFrames = new StackTraceElement[6];
+        causeFrames[0] = new StackTraceElement("com.example.Deep", "a", "Deep.java", 1);
+        causeFrames[1] = new StackTraceElement("com.example.Deep", "b", "Deep.java", 2);
+        System.arraycopy(outerFrames, 2, causeFrames, 2, 4);
+        cause.setStackTrace(causeFrames);
+
+        JsonNode json =
+                tree(encoder.encode(events.event(Level.ERROR, "x", outer))).get("throwable");
+
+        assertThat(json.get("frames").size()).isEqualTo(6);
+        assertThat(json.has("omittedFrames")).isFalse();
+        assertThat(json.get("cause").get("frames").size()).isEqualTo(2);
+        assertThat(json.get("cause").get("omittedFrames").intValue()).isEqualTo(4);
+    }
+
+    @Test
+    void writesCausesAndSuppressedAndMarksTheDepthCap() {
+        RuntimeException root = new RuntimeException("level 4");
+        RuntimeException chain =
+                new RuntimeException("level 1", new RuntimeException("level 2", new RuntimeException("level 3", root)));
+        chain.addSuppressed(new IllegalArgumentException("suppressed 2", new RuntimeException("suppressed 3")));
+        EventJsonEncoder shallow = new EventJsonEncoder(
+                EventJsonSettings.builder().maxThrowableDepth(3).build());
+
+        JsonNode json =
+                tree(shallow.encode(events.event(Level.ERROR, "x", chain))).get("throwable");
+
+        assertThat(json.get("message").stringValue()).isEqualTo("level 1");
+        JsonNode level3 = json.get("cause").get("cause");
+        assertThat(level3.get("message").stringValue()).isEqualTo("level 3");
+        assertThat(level3.get("truncated").booleanValue()).isTrue();
+        assertThat(level3.has("cause")).isFalse();
+        JsonNode suppressed = json.get("suppressed").get(0);
+        assertThat(suppressed.get("message").stringValue()).isEqualTo("suppressed 2");
+        assertThat(suppressed.get("cause").get("message").stringValue()).isEqualTo("suppressed 3");
+        assertThat(suppressed.get("cause").has("truncated")).isFalse();
+        assertThat(json.has("truncated")).isFalse();
+    }
+
+    @Test
+    void writesALogbackCyclicCauseOnceAndMarksIt() {
+        Exception a = new Exception("a");
+        Exception b = new Exception("b", a);
+        a.initCause(b);
+
+        JsonNode json =
+                tree(encoder.encode(events.event(Level.ERROR, "cycle", b))).get("throwable");
+
+        assertThat(json.get("message").stringValue()).isEqualTo("b");
+        assertThat(json.get("cause").get("message").stringValue()).isEqualTo("a");
+        JsonNode repeat = json.get("cause").get("cause");
+        assertThat(repeat.get("message").stringValue()).isEqualTo("b");
+        assertThat(repeat.get("cyclic").booleanValue()).isTrue();
+        assertThat(repeat.get("frames").size()).isZero();
+        assertThat(repeat.has("cause")).isFalse();
+    }
+
+    @Test
+    void stopsAForeignProxyThatIsItsOwnCause() {
+        IThrowableProxy selfish = new IThrowableProxy() {
+            @Override
+            public String getMessage() {
+                return "me again";
+            }
+
+            @Override
+            public String getClassName() {
+                return "com.example.Selfish";
+            }
+
+            @Override
+            public StackTraceElementProxy[] getStackTraceElementProxyArray() {
+                return new StackTraceElementProxy[0];
+            }
+
+            @Override
+            public int getCommonFrames() {
+                return 0;
+            }
+
+            @Override
+            public IThrowableProxy getCause() {
+                return this;
+            }
+
+            @Override
+            public IThrowableProxy[] getSuppressed() {
+                return new IThrowableProxy[0];
+            }
+
+            @Override
+            public boolean isCyclic() {
+                return false;
+            }
+        };
+        ILoggingEvent event = withThrowableProxy(events.event("x"), selfish);
+
+        JsonNode json = tree(encoder.encode(event)).get("throwable");
+
+        assertThat(json.has("cyclic")).isFalse();
+        assertThat(json.get("cause").get("cyclic").booleanValue()).isTrue();
+        assertThat(json.get("cause").has("cause")).isFalse();
+    }
+
+    @Test
+    void writesCallerOnlyWhenCapturedAndNeverComputesIt() {
+        LoggingEvent event = events.event("no caller");
+
+        assertThat(tree(encoder.encode(event)).has("caller")).isFalse();
+        assertThat(event.hasCallerData()).isFalse();
+    }
+
+    @Test
+    void writesSurrogatePairsAsUtf8AndLoneSurrogatesAsEscapes() {
+        LoggingEvent event = events.event("smile \uD83D\uDE00 日本語 lone \uD83D end");
+
+        byte[] bytes = encoder.encode(event);
+
+        assertThat(text(bytes)).contains("smile \uD83D\uDE00 日本語 lone \\uD83D end");
+        assertThat(indexOf(bytes, new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}))
+                .isPositive();
+    }
+
+    @Test
+    void replacesLoneSurrogatesInKeysOnly() {
+        LoggingEvent event = events.event("k");
+        event.setMDCPropertyMap(Map.of("a\uD83Db\uDE00c\uD83D\uDE00", "v\uD83D"));
+
+        assertThat(text(encoder.encode(event))).contains("\"mdc\":{\"a\uFFFDb\uFFFDc\uD83D\uDE00\":\"v\\uD83D\"}");
+    }
+
+    @Test
+    void escapesEveryControlCharacter() {
+        String json = text(encoder.encode(events.event(TestEvents.controlCharacters())));
+
+        for (int i = 0; i < json.length(); i++) {
+            assertThat((int) json.charAt(i)).as("raw char at %d", i).isGreaterThanOrEqualTo(0x20);
+        }
+        assertThat(json).contains("\\u0000").contains("\\n").contains("\\t").contains("\\u001F");
+    }
+
+    @Test
+    void writesToAStreamWithoutClosingOrFlushingIt() throws Exception {
+        LoggingEvent event = richEvent();
+        boolean[] closedOrFlushed = {false};
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        FilterOutputStream watched = new FilterOutputStream(sink) {
+            @Override
+            public void write(byte[] b, int off, int len) {
+                sink.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                closedOrFlushed[0] = true;
+            }
+
+            @Override
+            public void close() {
+                closedOrFlushed[0] = true;
+            }
+        };
+
+        encoder.encode(event, watched);
+
+        assertThat(sink.toByteArray()).isEqualTo(encoder.encode(event));
+        assertThat(closedOrFlushed[0]).isFalse();
+    }
+
+    @Test
+    void rejectsAnEventWithoutLevelAndWritesNothing() {
+        LoggingEvent event = new LoggingEvent(TestEvents.FQCN, events.logger, null, "x", null, null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        assertThatThrownBy(() -> encoder.encode(event, out))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("event has no level");
+        assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void encodesConcurrentlyLikeSequentially() throws Exception {
+        int threads = 4;
+        int perThread = 2_000;
+        List<LoggingEvent> all = new ArrayList<>();
+        for (int i = 0; i < threads * perThread; i++) {
+            LoggingEvent event = events.event("event " + i);
+            // Spread over many seconds so the threads keep replacing the cached second.
+            event.setTimeStamp(TestEvents.TIMESTAMP + i * 337L);
+            all.add(event);
+        }
+        List<String> expected = new ArrayList<>();
+        for (LoggingEvent event : all) {
+            expected.add(text(new EventJsonEncoder(encoder.settings()).encode(event)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int from = t * perThread;
+                Callable<List<String>> task = () -> {
+                    List<String> out = new ArrayList<>();
+                    for (int i = from; i < from + perThread; i++) {
+                        out.add(text(encoder.encode(all.get(i))));
+                    }
+                    return out;
+                };
+                results.add(pool.submit(task));
+            }
+            List<String> actual = new ArrayList<>();
+            for (Future<List<String>> result : results) {
+                actual.addAll(result.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(actual).isEqualTo(expected);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void outputIsUtf8() {
+        byte[] bytes = encoder.encode(events.event("é"));
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"message\":\"é\"");
+    }
+
+    /** A real event seen through a proxy that swaps in a foreign throwable proxy. */
+    private static ILoggingEvent withThrowableProxy(LoggingEvent delegate, IThrowableProxy throwable) {
+        return (ILoggingEvent) Proxy.newProxyInstance(
+                ILoggingEvent.class.getClassLoader(),
+                new Class<?>[] {ILoggingEvent.class},
+                (proxy, method, args) ->
+                        method.getName().equals("getThrowableProxy") ? throwable : method.invoke(delegate, args));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
