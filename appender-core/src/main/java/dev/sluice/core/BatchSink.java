@@ -12,6 +12,7 @@ import java.util.List;
  *
  * @param <E> the event type
  */
+@SuppressWarnings("try") // close() may throw anything; the worker catches it
 public interface BatchSink<E> extends AutoCloseable {
 
     /**

@@ -65,6 +65,9 @@ final class Recorder implements BatchSink<ILoggingEvent> {
         written.addAll(batch);
     }
 
+    @Override
+    public void close() {}
+
     List<String> messages() {
         return written.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
