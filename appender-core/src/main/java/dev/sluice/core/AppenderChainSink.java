@@ -13,14 +13,16 @@ import java.util.List;
 
 /**
  * Delivers each batch to the attached appenders, in order, then flushes those that buffer: the batch end is the
- * flush hint Logback's own AsyncAppender never gives. Child appenders catch their own failures, so a write here
- * always succeeds.
+ * flush hint Logback's own AsyncAppender never gives. A child that throws (even an {@code Error}) is reported and
+ * skipped for that event, so a write here never fails: a failed write would make the pipeline write the batch
+ * again and hand the same events to the children twice.
  */
 final class AppenderChainSink implements BatchSink<ILoggingEvent> {
 
     private final AppenderAttachableImpl<ILoggingEvent> children;
     private final boolean flushAtBatchEnd;
     private final ContextAware status;
+    private long appendFailures;
     private long flushFailures;
 
     AppenderChainSink(AppenderAttachableImpl<ILoggingEvent> children, boolean flushAtBatchEnd, ContextAware status) {
@@ -32,7 +34,20 @@ final class AppenderChainSink implements BatchSink<ILoggingEvent> {
     @Override
     public void write(List<ILoggingEvent> batch) {
         for (ILoggingEvent event : batch) {
-            children.appendLoopOnAppenders(event);
+            for (Iterator<Appender<ILoggingEvent>> it = children.iteratorForAppenders(); it.hasNext(); ) {
+                Appender<ILoggingEvent> child = it.next();
+                try {
+                    child.doAppend(event);
+                } catch (Throwable e) {
+                    // Reported at the 1st, 2nd, 4th, ... failure, so a broken child cannot flood the status manager.
+                    if (Long.bitCount(++appendFailures) == 1) {
+                        status.addError(
+                                "Appender [" + child.getName() + "] threw while appending (" + appendFailures
+                                        + " failures so far); the event went to the other appenders.",
+                                e);
+                    }
+                }
+            }
         }
         if (flushAtBatchEnd) {
             flushChildren();
@@ -58,7 +73,7 @@ final class AppenderChainSink implements BatchSink<ILoggingEvent> {
                 } else if (child instanceof Flushable flushable) {
                     flushable.flush();
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 // Reported at the 1st, 2nd, 4th, ... failure: a full disk must not flood the status manager.
                 if (Long.bitCount(++flushFailures) == 1) {
                     status.addWarn(

@@ -21,6 +21,8 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
 
     /** Default {@code queueSize}: {@value}. */
     public static final int DEFAULT_QUEUE_SIZE = 8192;
+    /** The largest {@code queueSize} accepted: {@value} (the queue's slots are allocated at start). */
+    public static final int MAX_QUEUE_SIZE = 1 << 22;
     /** Default {@code batchSize}: {@value}. */
     public static final int DEFAULT_BATCH_SIZE = 256;
     /** Default {@code maxBatchDelay} in milliseconds: {@value} (write what is queued at once). */
@@ -79,7 +81,10 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
         return List.of();
     }
 
-    /** Called by {@code stop()} after the queue was drained and the sink closed. */
+    /**
+     * Called on the worker thread once the queue is drained and the sink closed, so a subclass never releases what
+     * a write still in progress uses. After a {@code stop()} that timed out, this happens when that write returns.
+     */
     protected void afterStop() {}
 
     @Override
@@ -94,23 +99,17 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
             errors.forEach(error -> addError("Appender [" + name + "] not started: " + error));
             return;
         }
-        BatchSink<ILoggingEvent> sink;
+        EventPipeline<ILoggingEvent> created;
         try {
-            sink = createSink();
-        } catch (RuntimeException e) {
-            addError("Appender [" + name + "] not started: its sink could not be created.", e);
+            created = createPipeline(settings);
+        } catch (Throwable e) {
+            // A missing client library (NoClassDefFoundError), a queue too big for the heap: report, never throw.
+            addError("Appender [" + name + "] not started: its sink or queue could not be created.", e);
             return;
         }
-        if (sink == null) {
-            addError("Appender [" + name + "] not started: it has no sink (see the errors above).");
+        if (created == null) {
             return;
         }
-        List<String> prefixes = new ArrayList<>(defaultExcludedLoggerPrefixes());
-        prefixes.addAll(excludedLoggerPrefixes);
-        feedbackGuard = new FeedbackGuard(prefixes);
-        discardableLevelInt = Level.toLevel(discardableLevel.trim()).toInt();
-        EventPipeline<ILoggingEvent> created =
-                new EventPipeline<>(name, "sluice-" + workerKind() + "-" + name, settings, sink, this);
         created.start();
         pipeline = created;
         if (jmx) {
@@ -119,9 +118,22 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
         super.start();
     }
 
+    private EventPipeline<ILoggingEvent> createPipeline(PipelineSettings settings) {
+        BatchSink<ILoggingEvent> sink = createSink();
+        if (sink == null) {
+            addError("Appender [" + name + "] not started: it has no sink (see the errors above).");
+            return null;
+        }
+        List<String> prefixes = new ArrayList<>(defaultExcludedLoggerPrefixes());
+        prefixes.addAll(excludedLoggerPrefixes);
+        feedbackGuard = new FeedbackGuard(prefixes);
+        discardableLevelInt = Level.toLevel(discardableLevel.trim()).toInt();
+        return new EventPipeline<>(name, "sluice-" + workerKind() + "-" + name, settings, sink, this, this::afterStop);
+    }
+
     private PipelineSettings settings(List<String> errors) {
-        if (queueSize < 1) {
-            errors.add("queueSize must be at least 1, was " + queueSize + ".");
+        if (queueSize < 1 || queueSize > MAX_QUEUE_SIZE) {
+            errors.add("queueSize must be between 1 and " + MAX_QUEUE_SIZE + ", was " + queueSize + ".");
         }
         if (batchSize < 1 || batchSize > Math.max(queueSize, 1)) {
             errors.add("batchSize must be between 1 and queueSize (" + queueSize + "), was " + batchSize + ".");
@@ -207,10 +219,10 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
             return;
         }
         super.stop();
-        pipeline.stop();
-        JmxRegistration.unregister(jmxName, this);
-        jmxName = null;
-        afterStop();
+        if (pipeline.stop()) {
+            JmxRegistration.unregister(jmxName, this);
+            jmxName = null;
+        }
     }
 
     /** The live counters and gauges (the same object JMX shows); null before the first {@code start()}. */

@@ -29,12 +29,14 @@ final class DropReporter {
         inRunByReason.incrementAndGet(reason.ordinal());
         long n = inRun.incrementAndGet();
         if (n == 1) {
+            String further = frequency > 0
+                    ? "Further drops are reported every " + frequency + " and summarised when they stop."
+                    : "Further drops are summarised when they stop.";
             status.addWarn("Appender [" + appenderName + "] is dropping events (" + reason.label() + ", queue capacity "
-                    + queueCapacity + "). Further drops are reported every " + frequency
-                    + " and summarised when they stop.");
+                    + queueCapacity + "). " + further);
         } else if (frequency > 0 && n % frequency == 0) {
             status.addWarn("Appender [" + appenderName + "] has dropped " + n + " events in this run so far ("
-                    + byReason(false) + ").");
+                    + describe(perReason(false)) + ").");
         }
     }
 
@@ -45,17 +47,32 @@ final class DropReporter {
             seenAtLastCheck = n;
             return;
         }
-        String reasons = byReason(true);
-        long total = inRun.getAndSet(0);
+        // The total is the sum of what is taken per reason, so a drop racing with this summary lands, whole, in
+        // either this run or the next.
+        long[] taken = perReason(true);
+        long total = 0;
+        for (long count : taken) {
+            total += count;
+        }
+        inRun.addAndGet(-total);
         seenAtLastCheck = 0;
         status.addWarn("Appender [" + appenderName + "] stopped dropping: " + total + " events dropped in this run ("
-                + reasons + "); " + droppedSinceStart + " dropped since start.");
+                + describe(taken) + "); " + droppedSinceStart + " dropped since start.");
     }
 
-    private String byReason(boolean reset) {
+    private long[] perReason(boolean reset) {
+        long[] counts = new long[inRunByReason.length()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = reset ? inRunByReason.getAndSet(i, 0) : inRunByReason.get(i);
+        }
+        return counts;
+    }
+
+    /** {@code queue_full=3, discarded_by_level=1}: the reasons that occurred. */
+    private static String describe(long[] counts) {
         StringBuilder text = new StringBuilder();
         for (DropReason reason : DropReason.values()) {
-            long count = reset ? inRunByReason.getAndSet(reason.ordinal(), 0) : inRunByReason.get(reason.ordinal());
+            long count = counts[reason.ordinal()];
             if (count > 0) {
                 text.append(text.length() == 0 ? "" : ", ")
                         .append(reason.label())

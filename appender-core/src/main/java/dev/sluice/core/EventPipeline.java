@@ -42,6 +42,9 @@ final class EventPipeline<E> {
     private final DropReporter dropReporter;
     private final AppenderStats stats;
     private final Thread worker;
+    private final FailureReporter failures;
+    private final Runnable afterClose;
+    private final AtomicBoolean stopCalled = new AtomicBoolean();
     private final AtomicBoolean feedbackReported = new AtomicBoolean();
     private final AtomicLong rejectedReported = new AtomicLong();
 
@@ -49,14 +52,23 @@ final class EventPipeline<E> {
     private volatile long stopDeadlineNanos;
     private volatile boolean terminated;
     private volatile int inFlight;
+    /** Events the worker holds that are not yet counted; counted as rejected if the worker's own code fails. */
+    private int uncounted;
 
     EventPipeline(
-            String appenderName, String threadName, PipelineSettings settings, BatchSink<E> sink, ContextAware status) {
+            String appenderName,
+            String threadName,
+            PipelineSettings settings,
+            BatchSink<E> sink,
+            ContextAware status,
+            Runnable afterClose) {
         this.appenderName = appenderName;
         this.settings = settings;
         this.sink = sink;
         this.status = status;
         this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+        this.afterClose = afterClose;
+        this.failures = new FailureReporter(status, appenderName);
         this.dropReporter = new DropReporter(status, appenderName, settings.droppedWarnFrequency());
         this.stats = new AppenderStats(counters, queue, settings.queueSize(), sink);
         this.worker = new Thread(this::run, threadName);
@@ -144,9 +156,12 @@ final class EventPipeline<E> {
 
     /**
      * Stops accepting, delivers what is queued within the grace period, then reports what could not be delivered
-     * with its exact count. Called once.
+     * with its exact count. Only the first call does anything; it returns whether it was the first.
      */
-    void stop() {
+    boolean stop() {
+        if (!stopCalled.compareAndSet(false, true)) {
+            return false;
+        }
         long grace = settings.shutdownGracePeriod().toNanos();
         stopDeadlineNanos = System.nanoTime() + grace;
         stopping = true;
@@ -158,15 +173,8 @@ final class EventPipeline<E> {
             Thread.currentThread().interrupt();
         }
         if (worker.isAlive()) {
-            terminated = true;
-            int stuck = inFlight;
-            long fromQueue = dropLeftovers();
-            status.addWarn("Appender [" + appenderName + "] stopped with " + (fromQueue + stuck)
-                    + " undelivered events after shutdownGracePeriod ("
-                    + settings.shutdownGracePeriod().toMillis()
-                    + " ms): " + fromQueue + " dropped from the queue (shutdown), " + stuck
-                    + " in a sink write that has not returned and are counted when it does. " + stats);
-            return;
+            reportUnfinishedStop();
+            return true;
         }
         long lost = counters.dropped(DropReason.SHUTDOWN);
         if (lost > 0) {
@@ -177,6 +185,26 @@ final class EventPipeline<E> {
         } else {
             status.addInfo("Appender [" + appenderName + "] stopped; every queued event was delivered. " + stats);
         }
+        return true;
+    }
+
+    /** The worker is still inside the sink: count what is queued now; the worker counts its batch when it returns. */
+    private void reportUnfinishedStop() {
+        terminated = true;
+        int stuck = inFlight;
+        long fromQueue = dropLeftovers();
+        if (stuck + fromQueue == 0) {
+            status.addWarn("Appender [" + appenderName + "] delivered every event but its sink had not closed"
+                    + " within shutdownGracePeriod ("
+                    + settings.shutdownGracePeriod().toMillis() + " ms). "
+                    + stats);
+            return;
+        }
+        status.addWarn("Appender [" + appenderName + "] stopped with " + (fromQueue + stuck)
+                + " undelivered events after shutdownGracePeriod ("
+                + settings.shutdownGracePeriod().toMillis()
+                + " ms): " + fromQueue + " dropped from the queue (shutdown), " + stuck
+                + " in a sink write that has not returned and are counted when it does. " + stats);
     }
 
     private void run() {
@@ -188,6 +216,15 @@ final class EventPipeline<E> {
             terminated = true;
             dropLeftovers();
             closeSink();
+            runAfterClose();
+        }
+    }
+
+    private void runAfterClose() {
+        try {
+            afterClose.run();
+        } catch (Throwable failure) {
+            status.addWarn("Appender [" + appenderName + "] failed to release its resources after stopping.", failure);
         }
     }
 
@@ -195,18 +232,16 @@ final class EventPipeline<E> {
         for (int attempt = 1; ; attempt++) {
             try {
                 sink.open();
-                if (attempt > 1) {
-                    status.addInfo("Appender [" + appenderName + "] opened its sink after " + (attempt - 1)
-                            + " failed attempts.");
-                }
-                return true;
             } catch (Throwable failure) {
                 counters.onFailedAttempt();
-                reportFailure("open its sink", attempt, failure);
+                failures.failed("open its sink", attempt, queue.size(), failure);
                 if (!pauseBeforeRetry(attempt)) {
                     return false;
                 }
+                continue;
             }
+            failures.succeeded("open its sink", attempt - 1);
+            return true;
         }
     }
 
@@ -215,25 +250,44 @@ final class EventPipeline<E> {
         List<E> batch = new ArrayList<>(settings.batchSize());
         while (true) {
             Object first = takeFirst();
-            if (first == null) {
-                if (stopping) {
-                    return;
+            if (first == null && stopping) {
+                return;
+            }
+            try {
+                if (first != null && first != STOP) {
+                    batch.add((E) first);
+                }
+                if (first != null) {
+                    fill(batch);
+                }
+                if (!batch.isEmpty()) {
+                    deliver(batch);
                 }
                 dropReporter.summarizeIfQuiet(counters.droppedTotal());
-                continue;
-            }
-            if (first != STOP) {
-                batch.add((E) first);
-            }
-            fill(batch);
-            if (!batch.isEmpty()) {
-                deliver(batch);
+            } catch (Throwable unexpected) {
+                // Our own code failed (a status listener, an event's toString): never let the worker die.
+                countUncounted(unexpected);
+            } finally {
                 batch.clear();
+                inFlight = 0;
             }
-            dropReporter.summarizeIfQuiet(counters.droppedTotal());
             if (stopping && pastStopDeadline()) {
                 return;
             }
+        }
+    }
+
+    private void countUncounted(Throwable unexpected) {
+        int lost = uncounted;
+        uncounted = 0;
+        counters.onDropped(DropReason.REJECTED_BY_SINK, lost);
+        try {
+            status.addError(
+                    "Appender [" + appenderName + "] worker hit an unexpected failure; " + lost
+                            + " events of the batch in hand are counted as dropped (rejected_by_sink).",
+                    unexpected);
+        } catch (Throwable ignored) {
+            // The status manager itself failed; the counters still hold the truth.
         }
     }
 
@@ -254,7 +308,8 @@ final class EventPipeline<E> {
         if (linger > 0 && batch.size() < max && !stopping) {
             long deadline = System.nanoTime() + linger;
             try {
-                while (batch.size() < max) {
+                // A STOP drained behind an event ends the linger through the stopping flag.
+                while (batch.size() < max && !stopping) {
                     Object next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                     if (next == null || next == STOP) {
                         break;
@@ -273,24 +328,22 @@ final class EventPipeline<E> {
 
     private void deliver(List<E> batch) {
         inFlight = batch.size();
-        try {
-            Throwable permanent = write(batch);
-            if (permanent == null) {
-                return;
+        uncounted = batch.size();
+        Throwable permanent = write(batch);
+        if (permanent == null) {
+            return;
+        }
+        if (batch.size() == 1) {
+            reject(batch.get(0), permanent);
+            return;
+        }
+        // Isolate the poison: write each event alone, so only the events the sink refuses are lost.
+        for (E event : batch) {
+            Throwable alone = write(List.of(event));
+            if (alone != null) {
+                reject(event, alone);
             }
-            if (batch.size() == 1) {
-                reject(batch.get(0), permanent);
-                return;
-            }
-            // Isolate the poison: write each event alone, so only the events the sink refuses are lost.
-            for (E event : batch) {
-                Throwable alone = write(List.of(event));
-                if (alone != null) {
-                    reject(event, alone);
-                }
-            }
-        } finally {
-            inFlight = 0;
+            inFlight = uncounted;
         }
     }
 
@@ -299,49 +352,43 @@ final class EventPipeline<E> {
         for (int attempt = 1; ; attempt++) {
             try {
                 sink.write(batch);
-                counters.onDelivered(batch.size());
-                if (attempt > 1) {
-                    status.addInfo("Appender [" + appenderName + "] delivered a batch of " + batch.size()
-                            + " events after " + (attempt - 1) + " failed attempts.");
-                }
-                return null;
             } catch (SinkException failure) {
                 counters.onFailedAttempt();
                 if (!failure.isRetryable()) {
                     return failure;
                 }
-                reportFailure("write a batch of " + batch.size() + " events", attempt, failure);
+                failures.failed("write a batch of " + batch.size() + " events", attempt, queue.size(), failure);
                 if (!pauseBeforeRetry(attempt)) {
-                    counters.onDropped(DropReason.SHUTDOWN, batch.size());
+                    count(DropReason.SHUTDOWN, batch.size());
                     return null;
                 }
                 counters.onRetry();
+                continue;
             } catch (Throwable failure) {
                 // Any other exception, or an Error, is a permanent failure of this batch; the worker lives on.
                 counters.onFailedAttempt();
                 return failure;
             }
+            counters.onDelivered(batch.size());
+            uncounted -= batch.size();
+            failures.succeeded("deliver a batch of " + batch.size() + " events", attempt - 1);
+            return null;
         }
     }
 
+    private void count(DropReason reason, int events) {
+        counters.onDropped(reason, events);
+        uncounted -= events;
+    }
+
     private void reject(E event, Throwable cause) {
-        counters.onDropped(DropReason.REJECTED_BY_SINK, 1);
+        count(DropReason.REJECTED_BY_SINK, 1);
         long n = rejectedReported.incrementAndGet();
         if (Long.bitCount(n) == 1) {
             status.addError(
                     "Appender [" + appenderName + "] dropped an event its sink rejected permanently (rejected_by_sink,"
                             + " " + n + " so far; reported at powers of two): " + describe(event),
                     cause);
-        }
-    }
-
-    private void reportFailure(String what, int attempt, Throwable failure) {
-        // Attempts 1, 2, 4, 8, ...: a long outage is reported without flooding the status manager.
-        if (Integer.bitCount(attempt) == 1) {
-            status.addWarn(
-                    "Appender [" + appenderName + "] failed to " + what + " (attempt " + attempt
-                            + "); retrying with backoff. Events wait in the queue (depth " + queue.size() + ").",
-                    failure);
         }
     }
 
@@ -360,6 +407,7 @@ final class EventPipeline<E> {
             if (remaining <= 0) {
                 return !(stopping && pastStopDeadline());
             }
+            Thread.interrupted(); // a stray interrupt flag would turn the park into a busy spin
             LockSupport.parkNanos(this, remaining);
         }
     }
@@ -388,7 +436,12 @@ final class EventPipeline<E> {
     }
 
     private static String describe(Object event) {
-        String text = String.valueOf(event);
+        String text;
+        try {
+            text = String.valueOf(event);
+        } catch (RuntimeException e) {
+            text = event.getClass().getName() + " (toString failed: " + e + ")";
+        }
         return text.length() <= EVENT_TEXT_LIMIT ? text : text.substring(0, EVENT_TEXT_LIMIT) + "...";
     }
 }

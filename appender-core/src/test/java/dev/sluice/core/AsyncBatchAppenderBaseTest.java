@@ -191,9 +191,12 @@ class AsyncBatchAppenderBaseTest {
         assertThat(stats.getRetries()).isEqualTo(3);
         assertThat(stats.getDropped()).isZero();
         // Reported at attempts 1 and 2 (powers of two), then the recovery.
-        assertThat(statuses(context, Status.WARN, "failed to write a batch of 1 events \\(attempt [12]\\)"))
+        assertThat(statuses(
+                        context,
+                        Status.WARN,
+                        "failed to write a batch of 1 events \\(attempt [12]; [12] failures since start\\)"))
                 .hasSize(2);
-        assertThat(statuses(context, Status.INFO, "delivered a batch of 1 events after 3 failed attempts"))
+        assertThat(statuses(context, Status.INFO, "managed to deliver a batch of 1 events after 3 failed attempts"))
                 .hasSize(1);
     }
 
@@ -388,7 +391,7 @@ class AsyncBatchAppenderBaseTest {
         assertThat(statuses(context, Status.ERROR, "^Appender \\[bad\\] not started: "))
                 .extracting(Status::getMessage)
                 .containsExactlyInAnyOrder(
-                        "Appender [bad] not started: queueSize must be at least 1, was 0.",
+                        "Appender [bad] not started: queueSize must be between 1 and 4194304, was 0.",
                         "Appender [bad] not started: batchSize must be between 1 and queueSize (0), was 5.",
                         "Appender [bad] not started: appendTimeout must be zero or more, was -1 milliseconds.",
                         "Appender [bad] not started: retryJitter must be between 0 and 1, was 2.0.",

@@ -282,7 +282,10 @@ class SluiceAsyncAppenderTest {
                   <root level="INFO"><appender-ref ref="ASYNC"/></root>
                 </configuration>
                 """);
-        assertThat(statuses(context, Status.ERROR, "Appender \\[ASYNC\\] not started: queueSize must be at least 1"))
+        assertThat(statuses(
+                        context,
+                        Status.ERROR,
+                        "Appender \\[ASYNC\\] not started: queueSize must be between 1 and 4194304"))
                 .hasSize(1);
         assertThat(statuses(
                         context,
