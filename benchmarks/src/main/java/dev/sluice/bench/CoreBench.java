@@ -44,7 +44,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *   <tr><td>{@code bench.impl}, {@code bench.child}, {@code bench.mode}</td><td>all</td>
  *       <td>comma-separated subsets of the benchmark's parameters</td></tr>
  *   <tr><td>{@code bench.jvmArgs}</td><td>-Xms1g -Xmx1g</td><td>arguments of each forked JVM</td></tr>
- *   <tr><td>{@code bench.prof}</td><td>none</td><td>a JMH profiler, e.g. {@code gc} or {@code stack}</td></tr>
+ *   <tr><td>{@code bench.prof}</td><td>none</td><td>a JMH profiler with its options, e.g. {@code gc} or {@code stack:lines=3}</td></tr>
  *   <tr><td>{@code bench.result}</td><td>none</td><td>write JMH's JSON results to this file</td></tr>
  *   <tr><td>{@code bench.verbosity}</td><td>NORMAL</td><td>JMH output: SILENT, NORMAL or EXTRA</td></tr>
  * </table>
@@ -92,7 +92,13 @@ public final class CoreBench {
         subset(options, "mode", MODES);
         String profiler = System.getProperty("bench.prof");
         if (profiler != null && !profiler.isBlank()) {
-            options.addProfiler(profiler.trim());
+            // As on JMH's command line: name[:options], e.g. gc, stack:lines=3, jfr:configName=my.jfc
+            String[] nameAndOptions = profiler.trim().split(":", 2);
+            if (nameAndOptions.length == 2) {
+                options.addProfiler(nameAndOptions[0], nameAndOptions[1]);
+            } else {
+                options.addProfiler(nameAndOptions[0]);
+            }
         }
         String resultFile = System.getProperty("bench.result");
         if (resultFile != null && !resultFile.isBlank()) {
