@@ -49,6 +49,11 @@ import org.openjdk.jmh.infra.ThreadParams;
  *       returns quickly but delivers little, so a lossy appender cannot win on it. See {@link Delivered}.
  * </ul>
  *
+ * <p>Both can differ within one iteration by the change in queue depth (at most {@value #CAPACITY} events). This
+ * shows most under {@code block} with a slow consumer: Logback's worker takes the whole queue at once, so its
+ * callers fill {@value #CAPACITY} slots in a burst and then wait, and its calls/s over a short window moves by up to
+ * that burst. Delivered/s is the steady measure.
+ *
  * <h2>Parameters</h2>
  *
  * <ul>
@@ -240,7 +245,7 @@ public class AsyncCoreComparisonBenchmark {
                     .append(stats.getBatches())
                     .append(']');
         }
-        System.out.println(line);
+        System.out.println(System.lineSeparator() + line);
         if (calls > 0 && delivered == 0) {
             // A broken set-up must fail the run, not report zero.
             throw new IllegalStateException(impl + " delivered nothing; status: "
