@@ -23,7 +23,7 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
     public static final int DEFAULT_QUEUE_SIZE = 8192;
     /** The largest {@code queueSize} accepted: {@value} (the queue's slots are allocated at start). */
     public static final int MAX_QUEUE_SIZE = 1 << 22;
-    /** Default {@code batchSize}: {@value}. */
+    /** Default {@code batchSize}: {@value} (capped at {@code queueSize}; see {@link #defaultBatchSize()}). */
     public static final int DEFAULT_BATCH_SIZE = 256;
     /** Default {@code maxBatchDelay} in milliseconds: {@value} (write what is queued at once). */
     public static final long DEFAULT_MAX_BATCH_DELAY_MILLIS = 0;
@@ -47,7 +47,9 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
     public static final int DEFAULT_DROPPED_WARN_FREQUENCY = 1000;
 
     private int queueSize = DEFAULT_QUEUE_SIZE;
-    private int batchSize = DEFAULT_BATCH_SIZE;
+    /** Null until set: then {@link #defaultBatchSize()}, capped at the queue size. */
+    private Integer batchSize;
+
     private Duration maxBatchDelay = Duration.buildByMilliseconds(DEFAULT_MAX_BATCH_DELAY_MILLIS);
     private String overflowPolicy = DEFAULT_OVERFLOW_POLICY;
     private Duration appendTimeout = Duration.buildByMilliseconds(DEFAULT_APPEND_TIMEOUT_MILLIS);
@@ -75,6 +77,11 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
 
     /** Adds one message per invalid subclass setting; {@code start()} reports them and refuses to start. */
     protected void validateSettings(List<String> errors) {}
+
+    /** The batch size when none is set; {@value #DEFAULT_BATCH_SIZE} unless a subclass knows better. */
+    protected int defaultBatchSize() {
+        return DEFAULT_BATCH_SIZE;
+    }
 
     /** Logger-name prefixes always kept out of this appender: the client libraries its sink logs through. */
     protected List<String> defaultExcludedLoggerPrefixes() {
@@ -135,6 +142,7 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
         if (queueSize < 1 || queueSize > MAX_QUEUE_SIZE) {
             errors.add("queueSize must be between 1 and " + MAX_QUEUE_SIZE + ", was " + queueSize + ".");
         }
+        int batchSize = getBatchSize();
         if (batchSize < 1 || batchSize > Math.max(queueSize, 1)) {
             errors.add("batchSize must be between 1 and queueSize (" + queueSize + "), was " + batchSize + ".");
         }
@@ -240,13 +248,13 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
         return queueSize;
     }
 
-    /** Most events handed to the sink in one write. Default {@value #DEFAULT_BATCH_SIZE}. */
+    /** Most events handed to the sink in one write. Default {@value #DEFAULT_BATCH_SIZE}, at most queueSize. */
     public void setBatchSize(int batchSize) {
         this.batchSize = batchSize;
     }
 
     public int getBatchSize() {
-        return batchSize;
+        return batchSize != null ? batchSize : Math.min(defaultBatchSize(), Math.max(queueSize, 1));
     }
 
     /** How long the worker waits for a fuller batch; zero (the default) writes what is queued at once. */

@@ -93,18 +93,17 @@ final class EventPipeline<E> {
 
     /** Counts an event that the appender refused before it reached the queue. */
     void refuse(DropReason reason) {
-        counters.onAppended();
-        countDrop(reason);
+        countRefusal(reason);
     }
 
     /** Queues an event per the overflow policy, or counts it as dropped. Never throws. */
     void offer(E event) {
-        counters.onAppended();
-        DropReason refused = settings.overflowPolicy() == OverflowPolicy.DROP
-                ? (queue.offer(event) ? null : DropReason.QUEUE_FULL)
-                : offerBlocking(event);
+        // The plain offer first: under BLOCK, waiting is only for a full queue.
+        DropReason refused = queue.offer(event)
+                ? null
+                : settings.overflowPolicy() == OverflowPolicy.DROP ? DropReason.QUEUE_FULL : offerBlocking(event);
         if (refused != null) {
-            countDrop(refused);
+            countRefusal(refused);
             return;
         }
         counters.onEnqueued();
@@ -137,8 +136,8 @@ final class EventPipeline<E> {
         }
     }
 
-    private void countDrop(DropReason reason) {
-        counters.onDropped(reason, 1);
+    private void countRefusal(DropReason reason) {
+        counters.onRefused(reason);
         switch (reason) {
             case QUEUE_FULL, DISCARDED_BY_LEVEL -> dropReporter.onDrop(reason, settings.queueSize());
             case FEEDBACK -> {
@@ -247,7 +246,8 @@ final class EventPipeline<E> {
 
     @SuppressWarnings("unchecked")
     private void drainUntilStopped() {
-        List<E> batch = new ArrayList<>(settings.batchSize());
+        // Grows to the largest batch seen; a huge batchSize does not allocate up front.
+        List<E> batch = new ArrayList<>(Math.min(settings.batchSize(), 1024));
         while (true) {
             Object first = takeFirst();
             if (first == null && stopping) {

@@ -3,13 +3,14 @@ package dev.sluice.core;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The monotonic counters of one pipeline. Producers only touch {@code LongAdder}s, which do not contend. At rest,
- * {@code appended = delivered + dropped}, and {@code enqueued = appended - drops at the door}.
+ * The monotonic counters of one pipeline. Producers only touch {@code LongAdder}s, which do not contend, and only
+ * one per accepted event: {@code appended} is derived as enqueued plus refused at the door. At rest,
+ * {@code appended = delivered + dropped}.
  */
 final class PipelineCounters {
 
-    private final LongAdder appended = new LongAdder();
     private final LongAdder enqueued = new LongAdder();
+    private final LongAdder refusedAtDoor = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder batches = new LongAdder();
     private final LongAdder failedAttempts = new LongAdder();
@@ -20,10 +21,6 @@ final class PipelineCounters {
         for (int i = 0; i < dropped.length; i++) {
             dropped[i] = new LongAdder();
         }
-    }
-
-    void onAppended() {
-        appended.increment();
     }
 
     void onEnqueued() {
@@ -43,12 +40,19 @@ final class PipelineCounters {
         retries.increment();
     }
 
+    /** An event that never entered the queue. */
+    void onRefused(DropReason reason) {
+        dropped[reason.ordinal()].increment();
+        refusedAtDoor.increment();
+    }
+
+    /** Events dropped after they were queued. */
     void onDropped(DropReason reason, long events) {
         dropped[reason.ordinal()].add(events);
     }
 
     long appended() {
-        return appended.sum();
+        return enqueued.sum() + refusedAtDoor.sum();
     }
 
     long enqueued() {

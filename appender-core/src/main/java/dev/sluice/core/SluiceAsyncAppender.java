@@ -27,6 +27,15 @@ public class SluiceAsyncAppender extends AsyncBatchAppenderBase implements Appen
     private final AppenderAttachableImpl<ILoggingEvent> children = new AppenderAttachableImpl<>();
     private boolean flushAtBatchEnd = DEFAULT_FLUSH_AT_BATCH_END;
 
+    /**
+     * Everything queued, in one pass: the children only pay per batch (a flush), so a larger batch only saves
+     * flushes. Set {@code batchSize} to cap it.
+     */
+    @Override
+    protected int defaultBatchSize() {
+        return Integer.MAX_VALUE;
+    }
+
     @Override
     protected String workerKind() {
         return "async";
