@@ -68,7 +68,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * </ul>
  *
  * <p>All three hold {@value #CAPACITY} events (Sluice {@code queueSize}, Logback {@code queueSize}, LLE
- * {@code ringBufferSize}); Sluice keeps its default {@code batchSize} (256). Logback's level-based discarding is off
+ * {@code ringBufferSize}); Sluice keeps its default {@code batchSize} (everything queued, up to the queue size). Logback's level-based discarding is off
  * ({@code discardingThreshold=0}, as Sluice's default), no appender captures caller data, and Sluice's JMX is off.
  *
  * <h2>How each appender flushes the child</h2>
@@ -77,7 +77,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  *
  * <ul>
  *   <li>Sluice flushes {@code Flushable} children once at the end of each batch ({@code flushAtBatchEnd=true}, its
- *       default), and batches are at most 256 events.
+ *       default), and a batch is everything queued when the worker wakes.
  *   <li>LLE 9.0's {@code DelegatingAsyncDisruptorAppender} flushes started {@code Flushable} children when the
  *       Disruptor signals {@code endOfBatch}; LLE sets no Disruptor batch limit, so one batch can be everything
  *       published so far, up to the whole ring.
@@ -175,7 +175,6 @@ public class AsyncCoreComparisonBenchmark {
         appender.setContext(context);
         appender.setName("async");
         appender.setQueueSize(CAPACITY);
-        appender.setBatchSize(SluiceAsyncAppender.DEFAULT_BATCH_SIZE);
         appender.setOverflowPolicy(block ? "BLOCK" : "DROP");
         appender.setAppendTimeout(Duration.buildByMilliseconds(0)); // under BLOCK: wait until there is room
         appender.setIncludeCallerData(false);
