@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -38,20 +39,8 @@ class AsyncBatchAppenderBaseTest {
         MDC.clear();
     }
 
-    private TestSinkAppender attach(
-            BatchSink<ILoggingEvent> sink, java.util.function.Consumer<TestSinkAppender> settings) {
-        TestSinkAppender appender = new TestSinkAppender(sink);
-        appender.setContext(context);
-        appender.setName("test");
-        appender.setRetryInitialDelay(Duration.buildByMilliseconds(1));
-        appender.setRetryMaxDelay(Duration.buildByMilliseconds(5));
-        settings.accept(appender);
-        appender.start();
-        assertThat(appender.isStarted())
-                .as("appender started: %s", context.getStatusManager().getCopyOfStatusList())
-                .isTrue();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        return appender;
+    private TestSinkAppender attach(BatchSink<ILoggingEvent> sink, Consumer<TestSinkAppender> settings) {
+        return CoreTestSupport.attach(context, "test", sink, settings);
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Failing tests that prove the findings of the review of the async core; each names the defect it shows. */
+/** Edge cases of the async core: stops that time out, failing children, failures outside the sink, warnings. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AsyncBatchAppenderEdgeCaseTest {
 
@@ -103,19 +103,7 @@ class AsyncBatchAppenderEdgeCaseTest {
     }
 
     private TestSinkAppender attach(String name, BatchSink<ILoggingEvent> sink, Consumer<TestSinkAppender> settings) {
-        TestSinkAppender appender = new TestSinkAppender(sink);
-        appender.setContext(context);
-        appender.setName(name);
-        appender.setJmx(false);
-        appender.setRetryInitialDelay(Duration.buildByMilliseconds(1));
-        appender.setRetryMaxDelay(Duration.buildByMilliseconds(5));
-        settings.accept(appender);
-        appender.start();
-        assertThat(appender.isStarted())
-                .as("appender started: %s", context.getStatusManager().getCopyOfStatusList())
-                .isTrue();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        return appender;
+        return CoreTestSupport.attach(context, name, sink, settings);
     }
 
     private static Thread thread(String name) {

@@ -2,13 +2,17 @@ package dev.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.util.Duration;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 
@@ -39,6 +43,23 @@ final class CoreTestSupport {
                 .filter(status -> status.getLevel() == level)
                 .filter(status -> pattern.matcher(status.getMessage()).find())
                 .toList();
+    }
+
+    /** A started {@link TestSinkAppender} on the root logger, with fast retries, after {@code settings}. */
+    static TestSinkAppender attach(
+            LoggerContext context, String name, BatchSink<ILoggingEvent> sink, Consumer<TestSinkAppender> settings) {
+        TestSinkAppender appender = new TestSinkAppender(sink);
+        appender.setContext(context);
+        appender.setName(name);
+        appender.setRetryInitialDelay(Duration.buildByMilliseconds(1));
+        appender.setRetryMaxDelay(Duration.buildByMilliseconds(5));
+        settings.accept(appender);
+        appender.start();
+        assertThat(appender.isStarted())
+                .as("appender started: %s", context.getStatusManager().getCopyOfStatusList())
+                .isTrue();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        return appender;
     }
 
     static void assertNoErrors(LoggerContext context) {

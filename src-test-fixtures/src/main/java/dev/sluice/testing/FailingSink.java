@@ -1,8 +1,6 @@
 package dev.sluice.testing;
 
-import dev.sluice.core.BatchSink;
 import dev.sluice.core.SinkException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -19,9 +17,8 @@ import java.util.function.Supplier;
  *
  * @param <E> the event type
  */
-public class FailingSink<E> implements BatchSink<E> {
+public class FailingSink<E> extends RecorderBackedSink<E> {
 
-    private final RecordingSink<E> recorder;
     private final Deque<Supplier<? extends Throwable>> scriptedWrites = new ArrayDeque<>();
     private final Deque<Supplier<? extends Throwable>> scriptedOpens = new ArrayDeque<>();
     private Predicate<? super E> rejected = e -> false;
@@ -36,7 +33,7 @@ public class FailingSink<E> implements BatchSink<E> {
 
     /** A failing sink that records its successful writes, opens and closes in {@code recorder}. */
     public FailingSink(RecordingSink<E> recorder) {
-        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        super(recorder);
     }
 
     /** Makes the next {@code n} writes fail with a retryable {@link SinkException}. */
@@ -140,31 +137,6 @@ public class FailingSink<E> implements BatchSink<E> {
             return exception;
         }
         return new IllegalStateException(t);
-    }
-
-    @Override
-    public void close() {
-        recorder.close();
-    }
-
-    /** The sink that holds the successful writes. */
-    public RecordingSink<E> recorder() {
-        return recorder;
-    }
-
-    /** Events of the successful writes, in order. */
-    public List<E> events() {
-        return recorder.events();
-    }
-
-    /** Waits until at least {@code n} events were written successfully; see {@link RecordingSink#awaitCount}. */
-    public List<E> awaitCount(int n) {
-        return recorder.awaitCount(n);
-    }
-
-    /** Waits until at least {@code n} events were written successfully; see {@link RecordingSink#awaitCount}. */
-    public List<E> awaitCount(int n, Duration timeout) {
-        return recorder.awaitCount(n, timeout);
     }
 
     /** Every call of {@link #write(List)}, failed or not. */

@@ -2,10 +2,8 @@ package dev.sluice.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.core.BatchSink;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A {@link BatchSink} whose writes block until the test opens its gate: a destination that has stalled, so a test can
@@ -17,9 +15,8 @@ import java.util.Objects;
  *
  * @param <E> the event type
  */
-public class GatedSink<E> implements BatchSink<E> {
+public class GatedSink<E> extends RecorderBackedSink<E> {
 
-    private final RecordingSink<E> recorder;
     private final Object lock = new Object();
     private boolean gateOpen;
     private int blocked;
@@ -31,7 +28,7 @@ public class GatedSink<E> implements BatchSink<E> {
 
     /** A closed gate in front of {@code recorder}. */
     public GatedSink(RecordingSink<E> recorder) {
-        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        super(recorder);
     }
 
     /** Lets every blocked and future write through. */
@@ -95,30 +92,5 @@ public class GatedSink<E> implements BatchSink<E> {
             }
         }
         recorder.write(batch);
-    }
-
-    @Override
-    public void close() {
-        recorder.close();
-    }
-
-    /** The sink that holds the writes that passed the gate. */
-    public RecordingSink<E> recorder() {
-        return recorder;
-    }
-
-    /** Events of the writes that passed the gate, in order. */
-    public List<E> events() {
-        return recorder.events();
-    }
-
-    /** Waits until at least {@code n} events passed the gate; see {@link RecordingSink#awaitCount}. */
-    public List<E> awaitCount(int n) {
-        return recorder.awaitCount(n);
-    }
-
-    /** Waits until at least {@code n} events passed the gate; see {@link RecordingSink#awaitCount}. */
-    public List<E> awaitCount(int n, Duration timeout) {
-        return recorder.awaitCount(n, timeout);
     }
 }

@@ -67,8 +67,11 @@ public final class RabbitMqServer implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(1000);
     private static final Set<RabbitMqServer> PRIVATE_NODES = ConcurrentHashMap.newKeySet();
 
-    private static RabbitMqServer shared;
-    private static IllegalStateException sharedFailure;
+    private static final SharedOnce<RabbitMqServer> SHARED = new SharedOnce<>(() -> {
+        RabbitMqServer found = findShared();
+        found.sharedInstance = true;
+        return found;
+    });
 
     static {
         // A private node outlives the JVM unless stopped: its processes are not tied to ours.
@@ -103,22 +106,8 @@ public final class RabbitMqServer implements AutoCloseable {
      *
      * @throws IllegalStateException if no broker can be found or started; the message names scripts/services
      */
-    public static synchronized RabbitMqServer shared() {
-        if (shared != null) {
-            return shared;
-        }
-        if (sharedFailure != null) {
-            // Do not pay for a failed private start again in every test class.
-            throw new IllegalStateException(sharedFailure.getMessage(), sharedFailure);
-        }
-        try {
-            shared = findShared();
-            shared.sharedInstance = true;
-            return shared;
-        } catch (IllegalStateException e) {
-            sharedFailure = e;
-            throw e;
-        }
+    public static RabbitMqServer shared() {
+        return SHARED.get();
     }
 
     private static RabbitMqServer findShared() {

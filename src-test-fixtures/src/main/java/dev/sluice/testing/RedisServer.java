@@ -47,8 +47,11 @@ public final class RedisServer implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final Set<RedisServer> PRIVATE_SERVERS = ConcurrentHashMap.newKeySet();
 
-    private static RedisServer shared;
-    private static IllegalStateException sharedFailure;
+    private static final SharedOnce<RedisServer> SHARED = new SharedOnce<>(() -> {
+        RedisServer found = findShared();
+        found.sharedInstance = true;
+        return found;
+    });
 
     static {
         // Private servers are child processes; the JVM would leave them running after the tests.
@@ -79,22 +82,8 @@ public final class RedisServer implements AutoCloseable {
      *
      * @throws IllegalStateException if no server can be found or started; the message names scripts/services
      */
-    public static synchronized RedisServer shared() {
-        if (shared != null) {
-            return shared;
-        }
-        if (sharedFailure != null) {
-            // Do not pay for a failed private start again in every test class.
-            throw new IllegalStateException(sharedFailure.getMessage(), sharedFailure);
-        }
-        try {
-            shared = findShared();
-            shared.sharedInstance = true;
-            return shared;
-        } catch (IllegalStateException e) {
-            sharedFailure = e;
-            throw e;
-        }
+    public static RedisServer shared() {
+        return SHARED.get();
     }
 
     private static RedisServer findShared() {

@@ -104,7 +104,9 @@ class FaultProxyIT {
 
     @Test
     void aRefusingTargetClosesTheClientConnection() {
-        try (FaultProxy nowhere = FaultProxy.start("127.0.0.1", ServerSupport.freePort());
+        // Port 1: privileged, so the proxy's own ephemeral port can never be it, and nothing listens there. A
+        // "free" port could be handed to the proxy itself, which would then forward to itself.
+        try (FaultProxy nowhere = FaultProxy.start("127.0.0.1", 1);
                 RespClient client = new RespClient(nowhere.host(), nowhere.port(), Duration.ofSeconds(5))) {
             assertThatThrownBy(() -> client.command("PING")).isInstanceOf(UncheckedIOException.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> nowhere.connectionCount() == 0);
