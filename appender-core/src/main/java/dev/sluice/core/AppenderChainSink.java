@@ -8,6 +8,7 @@ import ch.qos.logback.core.spi.ContextAware;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -33,9 +34,11 @@ final class AppenderChainSink implements BatchSink<ILoggingEvent> {
 
     @Override
     public void write(List<ILoggingEvent> batch) {
+        // One snapshot of the children per batch, not an iterator per event.
+        List<Appender<ILoggingEvent>> targets = new ArrayList<>();
+        children.iteratorForAppenders().forEachRemaining(targets::add);
         for (ILoggingEvent event : batch) {
-            for (Iterator<Appender<ILoggingEvent>> it = children.iteratorForAppenders(); it.hasNext(); ) {
-                Appender<ILoggingEvent> child = it.next();
+            for (Appender<ILoggingEvent> child : targets) {
                 try {
                     child.doAppend(event);
                 } catch (Throwable e) {
