@@ -55,6 +55,9 @@ final class EventPipeline<E> {
     /** Events the worker holds that are not yet counted; counted as rejected if the worker's own code fails. */
     private int uncounted;
 
+    /** {@link #uncounted} before delivery starts: then every event in the batch is uncounted. */
+    private static final int NOT_DELIVERING = -1;
+
     EventPipeline(
             String appenderName,
             String threadName,
@@ -253,6 +256,7 @@ final class EventPipeline<E> {
             if (first == null && stopping) {
                 return;
             }
+            uncounted = NOT_DELIVERING;
             try {
                 if (first != null && first != STOP) {
                     batch.add((E) first);
@@ -266,7 +270,7 @@ final class EventPipeline<E> {
                 dropReporter.summarizeIfQuiet(counters.droppedTotal());
             } catch (Throwable unexpected) {
                 // Our own code failed (a status listener, an event's toString): never let the worker die.
-                countUncounted(unexpected);
+                countUncounted(uncounted == NOT_DELIVERING ? batch.size() : uncounted, unexpected);
             } finally {
                 batch.clear();
                 inFlight = 0;
@@ -277,9 +281,7 @@ final class EventPipeline<E> {
         }
     }
 
-    private void countUncounted(Throwable unexpected) {
-        int lost = uncounted;
-        uncounted = 0;
+    private void countUncounted(int lost, Throwable unexpected) {
         counters.onDropped(DropReason.REJECTED_BY_SINK, lost);
         try {
             status.addError(
