@@ -109,15 +109,15 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
         EventPipeline<ILoggingEvent> created;
         try {
             created = createPipeline(settings);
+            if (created == null) {
+                return;
+            }
+            created.start();
         } catch (Throwable e) {
-            // A missing client library (NoClassDefFoundError), a queue too big for the heap: report, never throw.
-            addError("Appender [" + name + "] not started: its sink or queue could not be created.", e);
+            // A missing client library (NoClassDefFoundError), no memory for the queue or the thread: report it.
+            addError("Appender [" + name + "] not started: its sink, queue or worker could not be created.", e);
             return;
         }
-        if (created == null) {
-            return;
-        }
-        created.start();
         pipeline = created;
         if (jmx) {
             jmxName = JmxRegistration.register(created.stats(), name, this);
