@@ -1,0 +1,225 @@
+package dev.sluice.core.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * Review findings for the canonical event JSON codec. Each test states the contract that should hold and fails on the
+ * current code; the assertions accept any reasonable fix (e.g. "the encoder refuses the event" or "it writes something
+ * the schema and the decoder accept").
+ */
+class JsonReviewFindingsTest {
+
+    private static final String MINIMAL =
+            "{\"v\":1,\"ts\":\"2026-11-21T18:35:56.123Z\",\"level\":\"INFO\",\"logger\":\"a.B\"}";
+
+    private final TestEvents events = new TestEvents();
+    private final EventJsonEncoder encoder = new EventJsonEncoder(EventJsonSettings.builder()
+            .service("billing")
+            .host("host-1")
+            .pid(4242)
+            .build());
+    private final EventJsonDecoder decoder = new EventJsonDecoder();
+    private final Schema schema = loadSchema();
+
+    // ------------------------------------------------------------------ encoder output outside schema / decoder
+
+    /** EventJsonEncoder.java:144/159: any Level is written; OFF and ALL are neither in the schema nor decodable. */
+    @ParameterizedTest
+    @ValueSource(strings = {"OFF", "ALL"})
+    void levelOffAndAllAreEitherRefusedOrWrittenAsSomethingDecodable(String levelName) {
+        LoggingEvent event = events.event(Level.toLevel(levelName), "x", null);
+
+        byte[] json;
+        try {
+            json = encoder.encode(event);
+        } catch (IllegalArgumentException refused) {
+            return; // acceptable: documented rejection, like a null level
+        }
+        assertThat(schemaErrors(json))
+                .as("schema errors for level %s", levelName)
+                .isEmpty();
+        assertThatCode(() -> decoder.decode(json)).doesNotThrowAnyException();
+    }
+
+    /** Schema "ts" pattern (line 17) only allows years 0000-9999; the encoder writes "+10000-..." and "-0001-...". */
+    @ParameterizedTest
+    @ValueSource(longs = {253_402_300_800_000L /* +10000-01-01 */, -62_167_219_200_001L /* -0001-12-31 */})
+    void timestampsOutsideYears0000To9999AreEitherRefusedOrSchemaValid(long millis) {
+        LoggingEvent event = events.event("x");
+        event.setTimeStamp(millis);
+
+        byte[] json;
+        try {
+            json = encoder.encode(event);
+        } catch (IllegalArgumentException refused) {
+            return;
+        }
+        assertThat(decoder.decode(json).getTimeStamp()).isEqualTo(millis); // the decoder is fine with it
+        assertThat(schemaErrors(json))
+                .as(new String(json, StandardCharsets.UTF_8))
+                .isEmpty();
+    }
+
+    /** EventJsonEncoder.java:198: pairs that are all null still open "kv", giving {} (schema: minProperties 1). */
+    @Test
+    void keyValuePairsThatAreAllNullDoNotProduceAnEmptyKvObject() {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(null); // LoggingEvent.addKeyValuePair accepts null (addMarker ignores it)
+
+        byte[] json = encoder.encode(event);
+
+        assertThat(schemaErrors(json))
+                .as(new String(json, StandardCharsets.UTF_8))
+                .isEmpty();
+    }
+
+    /**
+     * ThrowableJsonWriter.java:79-85 writes every suppressed throwable, but the default decoder rejects more than
+     * JsonLimits.DEFAULT_MAX_SUPPRESSED (1024): the whole event is lost at the receiver.
+     */
+    @Test
+    void aThrowableWithManySuppressedStillDecodesWithDefaultLimits() {
+        RuntimeException top = TestEvents.withFrames(new RuntimeException("close all"), 1);
+        for (int i = 0; i <= JsonLimits.DEFAULT_MAX_SUPPRESSED; i++) {
+            top.addSuppressed(TestEvents.withFrames(new IllegalStateException("close " + i), 1));
+        }
+        byte[] json = encoder.encode(events.event(Level.ERROR, "shutdown", top));
+
+        assertThatCode(() -> decoder.decode(json)).doesNotThrowAnyException();
+    }
+
+    /**
+     * EventJsonEncoder.java:162 writes a message of any length, but the default decoder caps strings at
+     * JsonLimits.DEFAULT_MAX_STRING_LENGTH (4 Mi chars): a large message encodes fine and is rejected by every receiver.
+     */
+    @Test
+    void aMessageLongerThanTheDefaultStringLimitStillDecodesWithDefaultLimits() {
+        String message = "x".repeat(JsonLimits.DEFAULT_MAX_STRING_LENGTH + 1);
+        byte[] json = encoder.encode(events.event(message));
+
+        assertThatCode(() -> decoder.decode(json)).doesNotThrowAnyException();
+    }
+
+    // ------------------------------------------------------------------ encoder robustness
+
+    /**
+     * KeyValueJson.java:95 catches only RuntimeException; SLF4J's MessageFormatter catches Throwable for the same
+     * "[FAILED toString()]" fallback, so an Error from a value's toString() escapes encode() (a poison event).
+     */
+    @Test
+    void aKeyValueWhoseToStringThrowsAnErrorIsWrittenAsFailedToString() {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(new KeyValuePair("bad", new Object() {
+            @Override
+            public String toString() {
+                throw new StackOverflowError("recursive toString");
+            }
+        }));
+
+        byte[] json = encoder.encode(event);
+
+        assertThat(decoder.decode(json).getKeyValuePairs().get(0).value).isEqualTo(EventJsonEncoder.FAILED_TO_STRING);
+    }
+
+    // ------------------------------------------------------------------ decode -> re-encode (relay forwarding)
+
+    /**
+     * A relay/consumer decodes an event and hands it to a sink that re-encodes it. EventJsonEncoder.java:172-178 stamps
+     * the forwarding process's service/host/pid over the producer's (while keeping the producer's seq), and
+     * ThrowableJsonWriter.java:114/69 recomputes omittedFrames/truncated from the frames, dropping the decoded counts.
+     */
+    @Test
+    void reencodingADecodedEventKeepsTheProducersIdentityAndThrowableCounts() {
+        byte[] fromWorker = (MINIMAL.substring(0, MINIMAL.length() - 1)
+                        + ",\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedFrames\":5,\"truncated\":true},"
+                        + "\"service\":\"worker\",\"host\":\"w-1\",\"pid\":7,\"seq\":99}")
+                .getBytes(StandardCharsets.UTF_8);
+        EventJsonEncoder central = new EventJsonEncoder(EventJsonSettings.builder()
+                .service("central")
+                .host("c-1")
+                .pid(1)
+                .build());
+
+        DecodedLoggingEvent forwarded = decoder.decode(central.encode(decoder.decode(fromWorker)));
+
+        DecodedThrowableProxy throwable = (DecodedThrowableProxy) forwarded.getThrowableProxy();
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(forwarded.getSequenceNumber()).as("seq").isEqualTo(99);
+            softly.assertThat(forwarded.getService()).as("service").isEqualTo("worker");
+            softly.assertThat(forwarded.getHost()).as("host").isEqualTo("w-1");
+            softly.assertThat(forwarded.getPid()).as("pid").isEqualTo(7);
+            softly.assertThat(throwable.getOmittedFrames()).as("omittedFrames").isEqualTo(5);
+            softly.assertThat(throwable.isTruncated()).as("truncated").isTrue();
+        });
+    }
+
+    // ------------------------------------------------------------------ hostile numbers
+
+    /**
+     * KeyValueJson.java:89 hands out BigDecimal values with any exponent Jackson parses (up to +-2^31): a 26-byte
+     * document yields a value whose toPlainString() is ~1 GB and whose toBigInteger()/longValueExact() never finishes.
+     * Jackson itself bounds BigDecimal-to-BigInteger scale at 100,000; the decoder should reject (or bound) the same.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aKeyValueNumberWithAnAbsurdExponentIsRejectedOrBounded() {
+        byte[] json = (MINIMAL.substring(0, MINIMAL.length() - 1) + ",\"kv\":{\"k\":1e999999999}}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        Object value;
+        try {
+            value = decoder.decode(json).getKeyValuePairs().get(0).value;
+        } catch (EventDecodingException rejected) {
+            return;
+        }
+        if (value instanceof BigDecimal) {
+            assertThat(Math.abs(((BigDecimal) value).scale()))
+                    .as("scale of decoded %s", value)
+                    .isLessThanOrEqualTo(100_000);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private List<String> schemaErrors(byte[] json) {
+        return schema.validate(new String(json, StandardCharsets.UTF_8), InputFormat.JSON).stream()
+                .map(Error::toString)
+                .collect(Collectors.toList());
+    }
+
+    private static Schema loadSchema() {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
+                SpecificationVersion.DRAFT_2020_12,
+                builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                        .formatAssertionsEnabled(true)
+                        .build()));
+        try (InputStream in = JsonReviewFindingsTest.class.getResourceAsStream(EventJsonSchemaTest.SCHEMA_RESOURCE)) {
+            return registry.getSchema(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
