@@ -40,9 +40,13 @@ import org.slf4j.event.KeyValuePair;
  * {@code dev/sluice/core/json/sluice-event-v1.schema.json}), UTF-8, without a trailing newline.
  *
  * <p>Fields, in this order: {@code v}, {@code ts}, {@code level}, {@code logger}, {@code thread}, {@code message} (the
- * formatted message, or {@code null}), {@code mdc} (omitted when empty), {@code kv} (omitted when empty),
- * {@code markers} (omitted when empty), {@code throwable} (omitted when none), {@code caller} (only when the event
+ * formatted message, or {@code null}), {@code mdc} (omitted when empty), {@code kv} and {@code markers} (omitted when
+ * empty or holding only {@code null}s), {@code throwable} (omitted when none), {@code caller} (only when the event
  * carries caller data), {@code service} and {@code host} (omitted when {@code null}), {@code pid}, {@code seq}.
+ *
+ * <p>Only events at {@code TRACE}, {@code DEBUG}, {@code INFO}, {@code WARN} or {@code ERROR} are encoded; an event
+ * without a level, at {@code OFF} or {@code ALL} (thresholds, not event levels), or without a logger name is refused
+ * with an {@link IllegalArgumentException}.
  *
  * <ul>
  *   <li>{@code kv}: every SLF4J key-value pair in order. Duplicate keys are written as they are; Sluice's decoder keeps
@@ -51,7 +55,8 @@ import org.slf4j.event.KeyValuePair;
  *       {@code Float}, {@code Double} and {@code BigDecimal} as JSON numbers (NaN and infinities as the strings
  *       {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}), {@code null} as JSON null, anything else as
  *       {@link String#valueOf(Object)} ({@code "[FAILED toString()]"} if that throws).
- *   <li>{@code markers}: the names of the event's top-level markers only; markers referenced by them are not written.
+ *   <li>{@code markers}: the names of the event's top-level markers only; markers referenced by them are not written,
+ *       nor are {@code null} markers or names.
  *   <li>{@code throwable}: see {@link EventJsonSettings#maxThrowableDepth()} and {@link EventJsonSettings#maxFrames()}.
  *   <li>Strings are escaped by Jackson: control characters become escapes, surrogate pairs become 4-byte UTF-8, and a
  *       lone surrogate (not valid Unicode) in a value becomes a {@code \}{@code uXXXX} escape, so the output is always
@@ -100,7 +105,8 @@ public final class EventJsonEncoder {
      * Encodes one event.
      *
      * @return a new array holding one JSON object, UTF-8, no trailing newline
-     * @throws IllegalArgumentException if the event has no level or no logger name
+     * @throws IllegalArgumentException if the event has no level, a level other than {@code TRACE}, {@code DEBUG},
+     *     {@code INFO}, {@code WARN} or {@code ERROR} (that is, {@code OFF} or {@code ALL}), or no logger name
      */
     public byte[] encode(ILoggingEvent event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER_BYTES);
@@ -113,7 +119,8 @@ public final class EventJsonEncoder {
      * closed. Nothing is written when the event is rejected.
      *
      * @throws IOException if {@code out} fails; part of the object may have been written by then
-     * @throws IllegalArgumentException if the event has no level or no logger name
+     * @throws IllegalArgumentException if the event has no level, a level other than {@code TRACE}, {@code DEBUG},
+     *     {@code INFO}, {@code WARN} or {@code ERROR} (that is, {@code OFF} or {@code ALL}), or no logger name
      */
     public void encode(ILoggingEvent event, OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
@@ -143,11 +150,31 @@ public final class EventJsonEncoder {
 
     private static void requireValid(ILoggingEvent event) {
         Objects.requireNonNull(event, "event");
-        if (event.getLevel() == null) {
+        Level level = event.getLevel();
+        if (level == null) {
             throw new IllegalArgumentException("event has no level");
+        }
+        if (!isEventLevel(level)) {
+            throw new IllegalArgumentException(
+                    "event has level " + level
+                            + ", which is a threshold, not an event level: only TRACE, DEBUG, INFO, WARN and ERROR are encoded");
         }
         if (event.getLoggerName() == null) {
             throw new IllegalArgumentException("event has no logger name");
+        }
+    }
+
+    /** The five levels an event can have; {@code OFF} and {@code ALL} are only thresholds. */
+    private static boolean isEventLevel(Level level) {
+        switch (level.toInt()) {
+            case Level.TRACE_INT:
+            case Level.DEBUG_INT:
+            case Level.INFO_INT:
+            case Level.WARN_INT:
+            case Level.ERROR_INT:
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -192,7 +219,7 @@ public final class EventJsonEncoder {
     }
 
     private static void writeKeyValues(JsonGenerator g, List<KeyValuePair> pairs) throws IOException {
-        if (pairs == null || pairs.isEmpty()) {
+        if (pairs == null || !containsNonNull(pairs)) {
             return;
         }
         g.writeObjectFieldStart(KV);
@@ -238,13 +265,30 @@ public final class EventJsonEncoder {
         if (markers == null || markers.isEmpty()) {
             return;
         }
-        g.writeArrayFieldStart(MARKERS);
+        boolean started = false;
         for (Marker marker : markers) {
-            if (marker != null) {
-                g.writeString(marker.getName());
+            String name = marker == null ? null : marker.getName();
+            if (name != null) {
+                if (!started) {
+                    g.writeArrayFieldStart(MARKERS);
+                    started = true;
+                }
+                g.writeString(name);
             }
         }
-        g.writeEndArray();
+        if (started) {
+            g.writeEndArray();
+        }
+    }
+
+    /** Whether {@code list} holds at least one non-null element: a field of only {@code null}s is left out. */
+    static boolean containsNonNull(List<?> list) {
+        for (Object each : list) {
+            if (each != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void writeCaller(JsonGenerator g, ILoggingEvent event) throws IOException {

@@ -27,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Marker;
 import org.slf4j.helpers.BasicMarkerFactory;
 import tools.jackson.databind.JsonNode;
@@ -153,6 +155,35 @@ class EventJsonEncoderTest {
                         + "\"bi\":123456789012345678901234567890,\"f\":1.1,\"d\":2.5,\"bd\":1.50,"
                         + "\"nan\":\"NaN\",\"inf\":\"Infinity\",\"finf\":\"-Infinity\",\"n\":null,"
                         + "\"obj\":\"[1, 2]\",\"bad\":\"[FAILED toString()]\"}");
+    }
+
+    @Test
+    void omitsKeyValuesThatAreAllNull() {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(null); // LoggingEvent.addKeyValuePair accepts null (addMarker ignores it)
+        event.addKeyValuePair(null);
+
+        assertThat(tree(encoder.encode(event)).has("kv")).isFalse();
+
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("k", 1));
+        assertThat(text(encoder.encode(event))).contains("\"kv\":{\"k\":1}");
+    }
+
+    @Test
+    void omitsMarkersThatAreAllNullOrUnnamed() {
+        Marker unnamed = (Marker) Proxy.newProxyInstance(
+                Marker.class.getClassLoader(), new Class<?>[] {Marker.class}, (proxy, method, args) -> null);
+        List<Marker> markers = new ArrayList<>();
+        markers.add(null);
+        markers.add(unnamed);
+
+        assertThat(tree(encoder.encode(overriding(events.event("x"), "getMarkerList", markers)))
+                        .has("markers"))
+                .isFalse();
+
+        markers.add(new BasicMarkerFactory().getDetachedMarker("AUDIT"));
+        assertThat(text(encoder.encode(overriding(events.event("x"), "getMarkerList", markers))))
+                .contains("\"markers\":[\"AUDIT\"]");
     }
 
     @Test
@@ -379,6 +410,20 @@ class EventJsonEncoderTest {
         assertThat(out.size()).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"OFF", "ALL"})
+    void refusesTheThresholdLevelsOffAndAllAndWritesNothing(String levelName) {
+        LoggingEvent event = events.event(Level.toLevel(levelName), "x", null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        assertThatThrownBy(() -> encoder.encode(event, out))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("event has level " + levelName + ", which is a threshold, not an event level: only TRACE,"
+                        + " DEBUG, INFO, WARN and ERROR are encoded");
+        assertThat(out.size()).isZero();
+        assertThatThrownBy(() -> encoder.encode(event)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void encodesConcurrentlyLikeSequentially() throws Exception {
         int threads = 4;
@@ -427,11 +472,15 @@ class EventJsonEncoderTest {
 
     /** A real event seen through a proxy that swaps in a foreign throwable proxy. */
     private static ILoggingEvent withThrowableProxy(LoggingEvent delegate, IThrowableProxy throwable) {
+        return overriding(delegate, "getThrowableProxy", throwable);
+    }
+
+    /** A real event seen through a proxy whose no-argument method {@code methodName} returns {@code result}. */
+    private static ILoggingEvent overriding(LoggingEvent delegate, String methodName, Object result) {
         return (ILoggingEvent) Proxy.newProxyInstance(
                 ILoggingEvent.class.getClassLoader(),
                 new Class<?>[] {ILoggingEvent.class},
-                (proxy, method, args) ->
-                        method.getName().equals("getThrowableProxy") ? throwable : method.invoke(delegate, args));
+                (proxy, method, args) -> method.getName().equals(methodName) ? result : method.invoke(delegate, args));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

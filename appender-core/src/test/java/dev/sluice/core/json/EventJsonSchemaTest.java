@@ -128,6 +128,16 @@ class EventJsonSchemaTest {
     }
 
     @Test
+    void acceptsAnEventWhoseKeyValuePairsAreAllNull() {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(null); // LoggingEvent.addKeyValuePair accepts null (addMarker ignores it)
+
+        byte[] json = encoder.encode(event);
+
+        assertThat(errors(json)).as(new String(json, StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
     void acceptsUnknownTopLevelFields() {
         assertThat(errors(MINIMAL.replace("{", "{\"future\":{\"x\":[1]},"))).isEmpty();
     }
