@@ -118,6 +118,27 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    void writesYearsOutside0000To9999AsIsoExpandedYearsThatDecodeToTheSameTime() {
+        EventJsonDecoder decoder = new EventJsonDecoder();
+        LoggingEvent event = events.event("x");
+        long[] millis = {253_402_300_800_000L, -62_167_219_200_001L, Long.MAX_VALUE, Long.MIN_VALUE};
+        String[] expected = {
+            "+10000-01-01T00:00:00.000Z",
+            "-0001-12-31T23:59:59.999Z",
+            "+292278994-08-17T07:12:55.807Z",
+            "-292275055-05-16T16:47:04.192Z"
+        };
+
+        for (int i = 0; i < millis.length; i++) {
+            event.setTimeStamp(millis[i]);
+            byte[] json = encoder.encode(event);
+
+            assertThat(tree(json).get("ts").stringValue()).isEqualTo(expected[i]);
+            assertThat(decoder.decode(json).getTimeStamp()).isEqualTo(millis[i]);
+        }
+    }
+
+    @Test
     void mapsKeyValueTypes() {
         LoggingEvent event = events.event("kv");
         Object unprintable = new Object() {

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.helpers.BasicMarkerFactory;
 
@@ -137,6 +138,25 @@ class EventJsonSchemaTest {
         assertThat(errors(json)).as(new String(json, StandardCharsets.UTF_8)).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            longs = {
+                253_402_300_799_999L /* 9999-12-31T23:59:59.999Z */,
+                253_402_300_800_000L /* +10000-01-01 */,
+                -62_167_219_200_000L /* 0000-01-01 */,
+                -62_167_219_200_001L /* -0001-12-31 */,
+                Long.MAX_VALUE,
+                Long.MIN_VALUE
+            })
+    void acceptsTimestampsOfAnyYearWithExpandedYearsOutside0000To9999(long millis) {
+        LoggingEvent event = events.event("x");
+        event.setTimeStamp(millis);
+
+        byte[] json = encoder.encode(event);
+
+        assertThat(errors(json)).as(new String(json, StandardCharsets.UTF_8)).isEmpty();
+    }
+
     @Test
     void acceptsUnknownTopLevelFields() {
         assertThat(errors(MINIMAL.replace("{", "{\"future\":{\"x\":[1]},"))).isEmpty();
@@ -161,6 +181,9 @@ class EventJsonSchemaTest {
                 "seconds only      |`.123Z`|`Z`",
                 "offset            |`.123Z`|`.123+01:00`",
                 "not a date        |`2026-11-21`|`2026-13-21`",
+                "hour 24           |`T18`|`T24`",
+                "short year        |`2026-`|`026-`",
+                "plus without year |`2026-`|`+-2026-`",
                 "logger number     |`\"a.B\"`|`7`",
             })
     void rejectsInvalidTopLevelValues(String name, String from, String to) {

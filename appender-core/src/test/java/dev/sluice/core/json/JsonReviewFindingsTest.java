@@ -21,8 +21,6 @@ import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -45,25 +43,6 @@ class JsonReviewFindingsTest {
     private final Schema schema = loadSchema();
 
     // ------------------------------------------------------------------ encoder output outside schema / decoder
-
-    /** Schema "ts" pattern (line 17) only allows years 0000-9999; the encoder writes "+10000-..." and "-0001-...". */
-    @ParameterizedTest
-    @ValueSource(longs = {253_402_300_800_000L /* +10000-01-01 */, -62_167_219_200_001L /* -0001-12-31 */})
-    void timestampsOutsideYears0000To9999AreEitherRefusedOrSchemaValid(long millis) {
-        LoggingEvent event = events.event("x");
-        event.setTimeStamp(millis);
-
-        byte[] json;
-        try {
-            json = encoder.encode(event);
-        } catch (IllegalArgumentException refused) {
-            return;
-        }
-        assertThat(decoder.decode(json).getTimeStamp()).isEqualTo(millis); // the decoder is fine with it
-        assertThat(schemaErrors(json))
-                .as(new String(json, StandardCharsets.UTF_8))
-                .isEmpty();
-    }
 
     /**
      * ThrowableJsonWriter.java:79-85 writes every suppressed throwable, but the default decoder rejects more than
