@@ -54,7 +54,9 @@ import org.slf4j.event.KeyValuePair;
  *       numbers ({@code Byte}, {@code Short}, {@code Integer}, {@code Long}, {@code BigInteger}) as JSON integers,
  *       {@code Float}, {@code Double} and {@code BigDecimal} as JSON numbers (NaN and infinities as the strings
  *       {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}), {@code null} as JSON null, anything else as
- *       {@link String#valueOf(Object)} ({@code "[FAILED toString()]"} if that throws).
+ *       {@link String#valueOf(Object)} ({@code "[FAILED toString()]"} if that throws anything but an {@link OutOfMemoryError}
+ *       or another {@link VirtualMachineError}; a {@link StackOverflowError} from a recursive {@code toString()} is
+ *       caught too).
  *   <li>{@code markers}: the names of the event's top-level markers only; markers referenced by them are not written,
  *       nor are {@code null} markers or names.
  *   <li>{@code throwable}: see {@link EventJsonSettings#maxThrowableDepth()} and {@link EventJsonSettings#maxFrames()}.

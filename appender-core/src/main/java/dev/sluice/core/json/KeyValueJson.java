@@ -89,10 +89,20 @@ final class KeyValueJson {
         return exact;
     }
 
+    /**
+     * {@link String#valueOf(Object)}, or {@link EventJsonEncoder#FAILED_TO_STRING} if that throws, as SLF4J's
+     * {@code MessageFormatter} does for arguments. A {@link VirtualMachineError} is rethrown (an {@link OutOfMemoryError}
+     * or an {@link InternalError} leaves the JVM in no state to carry on), except a {@link StackOverflowError}: that is
+     * what a recursive {@code toString()} throws, and the stack has unwound by the time it arrives here.
+     */
     private static String safeToString(Object value) {
         try {
             return String.valueOf(value);
-        } catch (RuntimeException e) {
+        } catch (StackOverflowError e) {
+            return EventJsonEncoder.FAILED_TO_STRING;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             return EventJsonEncoder.FAILED_TO_STRING;
         }
     }

@@ -207,6 +207,51 @@ class EventJsonEncoderTest {
                 .contains("\"markers\":[\"AUDIT\"]");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"StackOverflowError", "NoClassDefFoundError", "AssertionError", "checked"})
+    void writesFailedToStringForAKeyValueWhoseToStringThrowsAnyError(String thrown) {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("bad", throwingToString(thrown)));
+
+        byte[] json = encoder.encode(event);
+
+        assertThat(new EventJsonDecoder().decode(json).getKeyValuePairs().get(0).value)
+                .isEqualTo(EventJsonEncoder.FAILED_TO_STRING);
+    }
+
+    @Test
+    void rethrowsAnOutOfMemoryErrorFromAKeyValueToString() {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("bad", throwingToString("OutOfMemoryError")));
+
+        assertThatThrownBy(() -> encoder.encode(event)).isInstanceOf(OutOfMemoryError.class);
+    }
+
+    private static Object throwingToString(String thrown) {
+        return new Object() {
+            @Override
+            public String toString() {
+                switch (thrown) {
+                    case "StackOverflowError":
+                        throw new StackOverflowError("recursive toString");
+                    case "NoClassDefFoundError":
+                        throw new NoClassDefFoundError("com/example/Missing");
+                    case "AssertionError":
+                        throw new AssertionError("invariant");
+                    case "OutOfMemoryError":
+                        throw new OutOfMemoryError("simulated");
+                    default:
+                        return sneakyThrow(new java.io.IOException("checked, thrown sneakily"));
+                }
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> String sneakyThrow(Throwable e) throws E {
+        throw (E) e;
+    }
+
     @Test
     void writesDuplicateKeyValueKeysInOrder() {
         LoggingEvent event = events.event("dup");
