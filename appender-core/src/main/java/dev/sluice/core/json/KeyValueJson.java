@@ -50,9 +50,24 @@ final class KeyValueJson {
     }
 
     /**
+     * Longest number, in characters of JSON text, read as a {@code Number}: {@value}, Jackson's default limit. A longer
+     * one is kept as its text.
+     */
+    static final int MAX_NUMBER_CHARS = 1000;
+
+    /**
+     * Largest {@link BigDecimal#scale()}, either sign, of a number read as a {@code Number}: {@value}, the bound Jackson
+     * puts on scales it converts. A number with a larger exponent, such as {@code 1e999999999}, is kept as its text:
+     * its {@code toPlainString()} or {@code toBigInteger()} would take gigabytes or hours wherever it went next.
+     */
+    static final int MAX_SCALE = 100_000;
+
+    /**
      * Reads the scalar at the parser's current token: a {@code String}, a {@code Boolean}, {@code null}, an
      * {@code Integer}, {@code Long} or {@code BigInteger} (the smallest that holds it), a {@code Double} when the
-     * number is exactly the double written, else a {@code BigDecimal}.
+     * number is exactly the double written, else a {@code BigDecimal}. A number longer than {@value #MAX_NUMBER_CHARS}
+     * characters or with a scale beyond {@value #MAX_SCALE} either way is returned as its JSON text, a
+     * {@code String}: nothing is lost, and nothing downstream is handed a number too costly to use.
      *
      * @return the value, or {@link #NOT_A_SCALAR} when the token is an object or an array
      */
@@ -68,9 +83,9 @@ final class KeyValueJson {
             case VALUE_NULL:
                 return null;
             case VALUE_NUMBER_INT:
-                return p.getNumberValue();
+                return p.getTextLength() > MAX_NUMBER_CHARS ? p.getText() : p.getNumberValue();
             case VALUE_NUMBER_FLOAT:
-                return readDecimal(p);
+                return p.getTextLength() > MAX_NUMBER_CHARS ? p.getText() : readDecimal(p);
             default:
                 return NOT_A_SCALAR;
         }
@@ -80,7 +95,15 @@ final class KeyValueJson {
     static final Object NOT_A_SCALAR = new Object();
 
     private static Object readDecimal(JsonParser p) throws IOException {
-        BigDecimal exact = p.getDecimalValue();
+        BigDecimal exact;
+        try {
+            exact = p.getDecimalValue();
+        } catch (NumberFormatException e) {
+            return p.getText(); // an exponent beyond what BigDecimal holds, e.g. 1e9999999999
+        }
+        if (Math.abs((long) exact.scale()) > MAX_SCALE) {
+            return p.getText();
+        }
         double d = p.getDoubleValue();
         // A Double when nothing is lost (what Float, Double and most BigDecimal values become), else the exact value.
         if (Double.isFinite(d) && BigDecimal.valueOf(d).compareTo(exact) == 0) {

@@ -19,10 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.helpers.BasicMarkerFactory;
@@ -227,6 +230,60 @@ class EventJsonDecoderTest {
                         tuple("nan", "NaN"),
                         tuple("null", null),
                         tuple("other", "[x]"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"1e999999999", "-1E-999999999", "1e100001", "1.5e-100001", "1e9999999999", "-0e-99999999999"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void keepsAKeyValueNumberWithAnAbsurdExponentAsItsText(String number) {
+        DecodedLoggingEvent decoded = decoder.decode(minimalWith("\"kv\":{\"k\":" + number + "}"));
+
+        assertThat(decoded.getKeyValuePairs().get(0).value).isEqualTo(number);
+    }
+
+    @Test
+    void readsAKeyValueNumberWithAnExponentUpTo100000AsANumber() {
+        List<KeyValuePair> decoded = decoder.decode(minimalWith("\"kv\":{\"a\":1e100000,\"b\":1e-100000}"))
+                .getKeyValuePairs();
+
+        assertThat(decoded.get(0).value).isEqualTo(new BigDecimal("1e100000"));
+        assertThat(decoded.get(1).value).isEqualTo(new BigDecimal("1e-100000"));
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void keepsAKeyValueNumberLongerThan1000CharactersAsItsText() {
+        String digits1000 = "9".repeat(1000);
+        String digits1001 = "9".repeat(1001);
+        String decimal1001 = "0." + "1".repeat(999);
+        String huge = "7".repeat(1_000_000);
+        BigInteger written = BigInteger.TEN.pow(2000);
+        LoggingEvent event = events.event("big");
+        event.addKeyValuePair(new KeyValuePair("written", written));
+
+        List<KeyValuePair> decoded = decoder.decode(minimalWith("\"kv\":{\"a\":" + digits1000 + ",\"b\":" + digits1001
+                        + ",\"c\":" + decimal1001 + ",\"d\":" + huge + "}"))
+                .getKeyValuePairs();
+
+        assertThat(decoded)
+                .extracting(p -> p.value)
+                .containsExactly(new BigInteger(digits1000), digits1001, decimal1001, huge);
+        assertThat(roundTrip(event).getKeyValuePairs().get(0).value).isEqualTo(written.toString());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void rejectsAnIntegerFieldTooLongForALongWithoutParsingIt() {
+        String huge = "7".repeat(1_000_000);
+
+        assertRejected(minimalWith("\"pid\":" + huge), "field 'pid': integer out of range: '777");
+        assertRejected(minimalWith("\"seq\":-" + huge), "field 'seq': integer out of range: '-777");
+        assertRejected(
+                minimalWith("\"caller\":{\"class\":\"A\",\"method\":\"m\",\"line\":" + huge + "}"),
+                "field 'caller.line': integer out of range: '777");
+        assertThat(decoder.decode(minimalWith("\"pid\":-9223372036854775808")).getPid())
+                .isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
