@@ -59,7 +59,13 @@ import org.slf4j.event.KeyValuePair;
  *       caught too).
  *   <li>{@code markers}: the names of the event's top-level markers only; markers referenced by them are not written,
  *       nor are {@code null} markers or names.
- *   <li>{@code throwable}: see {@link EventJsonSettings#maxThrowableDepth()} and {@link EventJsonSettings#maxFrames()}.
+ *   <li>{@code throwable}: the logged throwable, its cause and suppressed throwables, recursively, within
+ *       {@link EventJsonSettings#maxThrowableDepth()} (deeper ones are left out and the last one written is marked
+ *       {@code truncated}), {@link EventJsonSettings#maxFrames()} per throwable and
+ *       {@link EventJsonSettings#maxTotalFrames()} in the whole tree (frames left out are counted in
+ *       {@code omittedFrames}, as are frames shared with the enclosing trace), and
+ *       {@link EventJsonSettings#maxSuppressed()} per throwable (the first ones are written, the rest counted in
+ *       {@code omittedSuppressed}). A throwable seen again on its own path is written once more as {@code cyclic}.
  *   <li>Strings are escaped by Jackson: control characters become escapes, surrogate pairs become 4-byte UTF-8, and a
  *       lone surrogate (not valid Unicode) in a value becomes a {@code \}{@code uXXXX} escape, so the output is always
  *       valid UTF-8 and {@link EventJsonDecoder} restores the same Java string. In {@code mdc} and {@code kv} keys a
@@ -95,7 +101,7 @@ public final class EventJsonEncoder {
     /** An encoder with the given settings. */
     public EventJsonEncoder(EventJsonSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.throwables = new ThrowableJsonWriter(settings.maxThrowableDepth(), settings.maxFrames());
+        this.throwables = new ThrowableJsonWriter(settings);
     }
 
     /** The settings this encoder was built with. */

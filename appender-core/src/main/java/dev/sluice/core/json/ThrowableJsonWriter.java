@@ -9,6 +9,7 @@ import static dev.sluice.core.json.EventJsonFields.LINE;
 import static dev.sluice.core.json.EventJsonFields.MESSAGE;
 import static dev.sluice.core.json.EventJsonFields.METHOD;
 import static dev.sluice.core.json.EventJsonFields.OMITTED_FRAMES;
+import static dev.sluice.core.json.EventJsonFields.OMITTED_SUPPRESSED;
 import static dev.sluice.core.json.EventJsonFields.SUPPRESSED;
 import static dev.sluice.core.json.EventJsonFields.TRUNCATED;
 
@@ -19,21 +20,28 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes an {@link IThrowableProxy} tree as the {@code throwable} object, within the depth and frame caps. */
+/**
+ * Writes an {@link IThrowableProxy} tree as the {@code throwable} object, within the depth, frame and suppressed caps
+ * of {@link EventJsonSettings}.
+ */
 final class ThrowableJsonWriter {
 
     private static final StackTraceElementProxy[] NO_FRAMES = {};
 
     private final int maxDepth;
     private final int maxFrames;
+    private final int maxTotalFrames;
+    private final int maxSuppressed;
 
-    ThrowableJsonWriter(int maxDepth, int maxFrames) {
-        this.maxDepth = maxDepth;
-        this.maxFrames = maxFrames;
+    ThrowableJsonWriter(EventJsonSettings settings) {
+        this.maxDepth = settings.maxThrowableDepth();
+        this.maxFrames = settings.maxFrames();
+        this.maxTotalFrames = settings.maxTotalFrames();
+        this.maxSuppressed = settings.maxSuppressed();
     }
 
     void write(JsonGenerator g, IThrowableProxy proxy) throws IOException {
-        write(g, proxy, new ArrayList<>(4));
+        new Tree(g).write(proxy);
     }
 
     /** Writes one stack frame object; also used for {@code caller}. */
@@ -46,73 +54,105 @@ final class ThrowableJsonWriter {
         g.writeEndObject();
     }
 
-    /** {@code path} holds the proxies from the root down to this one; its size is this proxy's depth minus one. */
-    private void write(JsonGenerator g, IThrowableProxy proxy, List<IThrowableProxy> path) throws IOException {
-        g.writeStartObject();
-        g.writeStringField(CLASS, String.valueOf(proxy.getClassName()));
-        g.writeStringField(MESSAGE, proxy.getMessage());
-        // Logback marks a throwable seen earlier in the tree as cyclic and gives it no frames; a foreign
-        // IThrowableProxy might not, so a repeat on the current path is treated the same way.
-        boolean cyclic = proxy.isCyclic() || containsSame(path, proxy);
-        writeFrames(
-                g, cyclic ? NO_FRAMES : proxy.getStackTraceElementProxyArray(), cyclic ? 0 : proxy.getCommonFrames());
-        if (cyclic) {
-            g.writeBooleanField(CYCLIC, true);
-            g.writeEndObject();
-            return;
+    /** The state of writing one tree: the path from the root and the frames left in the budget. */
+    private final class Tree {
+
+        private final JsonGenerator g;
+        private final List<IThrowableProxy> path = new ArrayList<>(4);
+        private int framesLeft = maxTotalFrames;
+
+        Tree(JsonGenerator g) {
+            this.g = g;
         }
-        IThrowableProxy cause = proxy.getCause();
-        IThrowableProxy[] suppressed = proxy.getSuppressed();
-        boolean hasSuppressed = suppressed != null && suppressed.length > 0;
-        if (path.size() + 1 >= maxDepth) {
-            if (cause != null || hasSuppressed) {
-                g.writeBooleanField(TRUNCATED, true);
+
+        /** {@code path} holds the proxies from the root down to this one; its size is this proxy's depth minus one. */
+        void write(IThrowableProxy proxy) throws IOException {
+            g.writeStartObject();
+            g.writeStringField(CLASS, String.valueOf(proxy.getClassName()));
+            g.writeStringField(MESSAGE, proxy.getMessage());
+            // Logback marks a throwable seen earlier in the tree as cyclic and gives it no frames; a foreign
+            // IThrowableProxy might not, so a repeat on the current path is treated the same way.
+            boolean cyclic = proxy.isCyclic() || containsSame(path, proxy);
+            writeFrames(
+                    cyclic ? NO_FRAMES : proxy.getStackTraceElementProxyArray(), cyclic ? 0 : proxy.getCommonFrames());
+            if (cyclic) {
+                g.writeBooleanField(CYCLIC, true);
+                g.writeEndObject();
+                return;
             }
+            IThrowableProxy cause = proxy.getCause();
+            IThrowableProxy[] suppressed = proxy.getSuppressed();
+            int suppressedCount = countNonNull(suppressed);
+            if (path.size() + 1 >= maxDepth) {
+                if (cause != null || suppressedCount > 0) {
+                    g.writeBooleanField(TRUNCATED, true);
+                }
+                g.writeEndObject();
+                return;
+            }
+            path.add(proxy);
+            if (cause != null) {
+                g.writeFieldName(CAUSE);
+                write(cause);
+            }
+            int suppressedWritten = Math.min(suppressedCount, maxSuppressed);
+            if (suppressedWritten > 0) {
+                g.writeArrayFieldStart(SUPPRESSED);
+                int written = 0;
+                for (int i = 0; written < suppressedWritten; i++) {
+                    if (suppressed[i] != null) {
+                        write(suppressed[i]);
+                        written++;
+                    }
+                }
+                g.writeEndArray();
+            }
+            if (suppressedCount > suppressedWritten) {
+                g.writeNumberField(OMITTED_SUPPRESSED, suppressedCount - suppressedWritten);
+            }
+            path.remove(path.size() - 1);
             g.writeEndObject();
-            return;
         }
-        path.add(proxy);
-        if (cause != null) {
-            g.writeFieldName(CAUSE);
-            write(g, cause, path);
-        }
-        if (hasSuppressed) {
-            g.writeArrayFieldStart(SUPPRESSED);
-            for (IThrowableProxy each : suppressed) {
-                if (each != null) {
-                    write(g, each, path);
+
+        /**
+         * Writes the frames that logback would print: the frames shared with the enclosing trace ({@code commonFrames})
+         * and those beyond {@code maxFrames} or the tree's remaining {@code maxTotalFrames} are left out and counted in
+         * {@code omittedFrames}.
+         */
+        private void writeFrames(StackTraceElementProxy[] frames, int commonFrames) throws IOException {
+            if (frames == null) {
+                frames = NO_FRAMES;
+            }
+            int total = frames.length;
+            int common = Math.max(0, Math.min(commonFrames, total));
+            int limit = Math.min(Math.min(total - common, maxFrames), framesLeft);
+            int written = 0;
+            g.writeArrayFieldStart(FRAMES);
+            for (int i = 0; i < limit; i++) {
+                StackTraceElementProxy frame = frames[i];
+                if (frame != null && frame.getStackTraceElement() != null) {
+                    writeFrame(g, frame.getStackTraceElement());
+                    written++;
                 }
             }
             g.writeEndArray();
-        }
-        path.remove(path.size() - 1);
-        g.writeEndObject();
-    }
-
-    /**
-     * Writes the frames that logback would print: the frames shared with the enclosing trace ({@code commonFrames}) and
-     * those beyond {@code maxFrames} are left out and counted in {@code omittedFrames}.
-     */
-    private void writeFrames(JsonGenerator g, StackTraceElementProxy[] frames, int commonFrames) throws IOException {
-        if (frames == null) {
-            frames = NO_FRAMES;
-        }
-        int total = frames.length;
-        int common = Math.max(0, Math.min(commonFrames, total));
-        int limit = Math.min(total - common, maxFrames);
-        int written = 0;
-        g.writeArrayFieldStart(FRAMES);
-        for (int i = 0; i < limit; i++) {
-            StackTraceElementProxy frame = frames[i];
-            if (frame != null && frame.getStackTraceElement() != null) {
-                writeFrame(g, frame.getStackTraceElement());
-                written++;
+            framesLeft -= written;
+            if (total > written) {
+                g.writeNumberField(OMITTED_FRAMES, total - written);
             }
         }
-        g.writeEndArray();
-        if (total > written) {
-            g.writeNumberField(OMITTED_FRAMES, total - written);
+    }
+
+    private static int countNonNull(IThrowableProxy[] proxies) {
+        int count = 0;
+        if (proxies != null) {
+            for (IThrowableProxy each : proxies) {
+                if (each != null) {
+                    count++;
+                }
+            }
         }
+        return count;
     }
 
     private static boolean containsSame(List<IThrowableProxy> path, IThrowableProxy proxy) {

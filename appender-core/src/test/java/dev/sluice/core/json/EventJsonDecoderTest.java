@@ -331,6 +331,92 @@ class EventJsonDecoderTest {
     }
 
     @Test
+    void roundTripsMoreSuppressedThrowablesThanTheDefaultLimitByCappingThem() {
+        RuntimeException top = TestEvents.withFrames(new RuntimeException("close all"), 1);
+        for (int i = 0; i <= JsonLimits.DEFAULT_MAX_SUPPRESSED; i++) {
+            top.addSuppressed(TestEvents.withFrames(new IllegalStateException("close " + i), 1));
+        }
+
+        DecodedThrowableProxy decoded = (DecodedThrowableProxy)
+                roundTrip(events.event(Level.ERROR, "shutdown", top)).getThrowableProxy();
+
+        assertThat(decoded.getSuppressed()).hasSize(EventJsonSettings.DEFAULT_MAX_SUPPRESSED);
+        assertThat(decoded.getSuppressed()[31].getMessage()).isEqualTo("close 31");
+        assertThat(decoded.getOmittedSuppressed())
+                .isEqualTo(JsonLimits.DEFAULT_MAX_SUPPRESSED + 1 - EventJsonSettings.DEFAULT_MAX_SUPPRESSED);
+    }
+
+    @Test
+    void theLargestThrowableTheEncoderCanWriteFitsTheDefaultLimits() {
+        // A suppressed chain to beyond the deepest depth, each with more frames than the largest frame cap and frames
+        // of its own (none common with the enclosing trace), and more suppressed throwables than the largest cap.
+        int frames = EventJsonSettings.MAX_FRAMES + 1;
+        Exception top = framesNamed(new Exception("top"), "L0", frames);
+        Exception current = top;
+        for (int depth = 1; depth <= EventJsonSettings.MAX_THROWABLE_DEPTH; depth++) {
+            Exception next = framesNamed(new Exception("level " + depth), "L" + depth, frames);
+            current.addSuppressed(next);
+            current = next;
+        }
+        for (int i = 0; i < EventJsonSettings.MAX_SUPPRESSED; i++) {
+            top.addSuppressed(new IllegalStateException("sibling " + i));
+        }
+        EventJsonEncoder largest = new EventJsonEncoder(EventJsonSettings.builder()
+                .maxThrowableDepth(EventJsonSettings.MAX_THROWABLE_DEPTH)
+                .maxFrames(EventJsonSettings.MAX_FRAMES)
+                .maxTotalFrames(EventJsonSettings.MAX_TOTAL_FRAMES)
+                .maxSuppressed(EventJsonSettings.MAX_SUPPRESSED)
+                .build());
+        LoggingEvent event = events.event(Level.ERROR, "largest", top);
+
+        DecodedThrowableProxy decoded =
+                (DecodedThrowableProxy) decoder.decode(largest.encode(event)).getThrowableProxy();
+        DecodedThrowableProxy byDefault =
+                (DecodedThrowableProxy) roundTrip(event).getThrowableProxy();
+
+        assertThat(countFrames(decoded)).isEqualTo(EventJsonSettings.MAX_TOTAL_FRAMES);
+        assertThat(decoded.getSuppressed()).hasSize(EventJsonSettings.MAX_SUPPRESSED);
+        assertThat(decoded.getOmittedSuppressed()).isEqualTo(1);
+        assertThat(countFrames(byDefault)).isEqualTo(EventJsonSettings.DEFAULT_MAX_TOTAL_FRAMES);
+        assertThat(byDefault.getStackTraceElementProxyArray()).hasSize(EventJsonSettings.DEFAULT_MAX_FRAMES);
+        assertThat(byDefault.getSuppressed()).hasSize(EventJsonSettings.DEFAULT_MAX_SUPPRESSED);
+    }
+
+    private static <T extends Throwable> T framesNamed(T e, String className, int count) {
+        StackTraceElement[] frames = new StackTraceElement[count];
+        for (int i = 0; i < count; i++) {
+            frames[i] = new StackTraceElement("com.example." + className, "m" + i, className + ".java", i + 1);
+        }
+        e.setStackTrace(frames);
+        return e;
+    }
+
+    private static int countFrames(IThrowableProxy proxy) {
+        int count = proxy.getStackTraceElementProxyArray().length;
+        if (proxy.getCause() != null) {
+            count += countFrames(proxy.getCause());
+        }
+        for (IThrowableProxy each : proxy.getSuppressed()) {
+            count += countFrames(each);
+        }
+        return count;
+    }
+
+    @Test
+    void readsOmittedSuppressed() {
+        DecodedThrowableProxy decoded = (DecodedThrowableProxy)
+                decoder.decode(minimalWith("\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedSuppressed\":7}"))
+                        .getThrowableProxy();
+
+        assertThat(decoded.getOmittedSuppressed()).isEqualTo(7);
+        assertThat(decoded.getSuppressed()).isEmpty();
+        assertThat(((DecodedThrowableProxy) decoder.decode(minimalWith("\"throwable\":{\"class\":\"X\",\"frames\":[]}"))
+                                .getThrowableProxy())
+                        .getOmittedSuppressed())
+                .isZero();
+    }
+
+    @Test
     void theDeepestDocumentTheEncoderCanWriteFitsTheDefaultDepthLimit() {
         // Suppressed nesting costs two JSON levels per throwable: the worst case for the JSON depth.
         Exception top = new Exception("0");
@@ -475,6 +561,8 @@ class EventJsonDecoderTest {
                 "frame line range  |`\"throwable\":{\"class\":\"X\",\"frames\":[{\"class\":\"A\",\"method\":\"m\",\"line\":3000000000}]}`|field 'throwable.frames[0].line': integer out of range: '3000000000'",
                 "cyclic string     |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"cyclic\":\"yes\"}`|field 'throwable.cyclic': expected a boolean but found a string",
                 "omitted negative  |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedFrames\":-1}`|field 'throwable.omittedFrames': must not be negative, was -1",
+                "suppressed count  |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedSuppressed\":-2}`|field 'throwable.omittedSuppressed': must not be negative, was -2",
+                "suppressed text   |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedSuppressed\":\"2\"}`|field 'throwable.omittedSuppressed': expected an integer but found a string",
                 "suppressed object |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"suppressed\":{}}`|field 'throwable.suppressed': expected an array but found an object",
                 "caller array      |`\"caller\":[]`|field 'caller': expected an object but found an array",
             })

@@ -336,6 +336,79 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    void capsSuppressedThrowablesAndCountsTheRest() {
+        RuntimeException top = new RuntimeException("close all");
+        for (int i = 0; i < 5; i++) {
+            top.addSuppressed(new IllegalStateException("close " + i));
+        }
+        EventJsonEncoder capped = new EventJsonEncoder(
+                EventJsonSettings.builder().maxSuppressed(2).build());
+
+        JsonNode json = tree(capped.encode(events.event(Level.ERROR, "x", top))).get("throwable");
+
+        assertThat(json.get("suppressed").size()).isEqualTo(2);
+        assertThat(json.get("suppressed").get(1).get("message").stringValue()).isEqualTo("close 1");
+        assertThat(json.get("omittedSuppressed").intValue()).isEqualTo(3);
+        assertThat(names(json)).endsWith("suppressed", "omittedSuppressed");
+    }
+
+    @Test
+    void writesOnlyTheCountOfSuppressedThrowablesWhenMaxSuppressedIsZero() {
+        RuntimeException top = new RuntimeException("close all");
+        top.addSuppressed(new IllegalStateException("close"));
+        EventJsonEncoder none = new EventJsonEncoder(
+                EventJsonSettings.builder().maxSuppressed(0).build());
+
+        JsonNode json = tree(none.encode(events.event(Level.ERROR, "x", top))).get("throwable");
+
+        assertThat(json.has("suppressed")).isFalse();
+        assertThat(json.get("omittedSuppressed").intValue()).isEqualTo(1);
+        assertThat(tree(encoder.encode(events.event(Level.ERROR, "x", new RuntimeException())))
+                        .get("throwable")
+                        .has("omittedSuppressed"))
+                .isFalse();
+    }
+
+    @Test
+    void skipsNullSuppressedThrowablesOfAForeignProxy() {
+        IThrowableProxy nullsOnly = new ForeignProxy("com.example.Nulls", null, new IThrowableProxy[] {null, null});
+        IThrowableProxy oneOfThree =
+                new ForeignProxy("com.example.Some", null, new IThrowableProxy[] {null, nullsOnly, null});
+
+        JsonNode json = tree(encoder.encode(withThrowableProxy(events.event("x"), oneOfThree)))
+                .get("throwable");
+
+        assertThat(json.get("suppressed").size()).isEqualTo(1);
+        assertThat(json.has("omittedSuppressed")).isFalse();
+        assertThat(names(json.get("suppressed").get(0))).containsExactly("class", "message", "frames");
+    }
+
+    @Test
+    void capsFramesAcrossTheWholeTreeAndCountsTheRestInEachThrowable() {
+        RuntimeException cause = TestEvents.withFrames(new IllegalStateException("cause"), 6);
+        // Distinct frames, so none is common with the enclosing trace.
+        StackTraceElement[] causeFrames = cause.getStackTrace();
+        for (int i = 0; i < causeFrames.length; i++) {
+            causeFrames[i] = new StackTraceElement("com.example.Cause", "c" + i, "Cause.java", i + 1);
+        }
+        cause.setStackTrace(causeFrames);
+        RuntimeException top = TestEvents.withFrames(new RuntimeException("top", cause), 6);
+        top.addSuppressed(TestEvents.withFrames(new IllegalArgumentException("suppressed"), 3));
+        EventJsonEncoder budget = new EventJsonEncoder(
+                EventJsonSettings.builder().maxTotalFrames(10).build());
+
+        JsonNode json = tree(budget.encode(events.event(Level.ERROR, "x", top))).get("throwable");
+
+        assertThat(json.get("frames").size()).isEqualTo(6);
+        assertThat(json.has("omittedFrames")).isFalse();
+        assertThat(json.get("cause").get("frames").size()).isEqualTo(4);
+        assertThat(json.get("cause").get("omittedFrames").intValue()).isEqualTo(2);
+        JsonNode suppressed = json.get("suppressed").get(0);
+        assertThat(suppressed.get("frames").size()).isZero();
+        assertThat(suppressed.get("omittedFrames").intValue()).isEqualTo(3);
+    }
+
+    @Test
     void writesALogbackCyclicCauseOnceAndMarksIt() {
         Exception a = new Exception("a");
         Exception b = new Exception("b", a);
@@ -534,6 +607,54 @@ class EventJsonEncoderTest {
         byte[] bytes = encoder.encode(events.event("é"));
 
         assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"message\":\"é\"");
+    }
+
+    /** An {@link IThrowableProxy} that is not Logback's, with no frames. */
+    private static final class ForeignProxy implements IThrowableProxy {
+        private final String className;
+        private final IThrowableProxy cause;
+        private final IThrowableProxy[] suppressed;
+
+        ForeignProxy(String className, IThrowableProxy cause, IThrowableProxy[] suppressed) {
+            this.className = className;
+            this.cause = cause;
+            this.suppressed = suppressed;
+        }
+
+        @Override
+        public String getMessage() {
+            return null;
+        }
+
+        @Override
+        public String getClassName() {
+            return className;
+        }
+
+        @Override
+        public StackTraceElementProxy[] getStackTraceElementProxyArray() {
+            return new StackTraceElementProxy[0];
+        }
+
+        @Override
+        public int getCommonFrames() {
+            return 0;
+        }
+
+        @Override
+        public IThrowableProxy getCause() {
+            return cause;
+        }
+
+        @Override
+        public IThrowableProxy[] getSuppressed() {
+            return suppressed;
+        }
+
+        @Override
+        public boolean isCyclic() {
+            return false;
+        }
     }
 
     /** A real event seen through a proxy that swaps in a foreign throwable proxy. */

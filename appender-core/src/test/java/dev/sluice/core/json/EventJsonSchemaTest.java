@@ -67,6 +67,7 @@ class EventJsonSchemaTest {
         RuntimeException cause = TestEvents.withFrames(new IllegalStateException("inner"), 30);
         RuntimeException top = new RuntimeException("outer", cause);
         top.addSuppressed(new IllegalArgumentException((String) null));
+        top.addSuppressed(new IllegalArgumentException("second"));
         LoggingEvent event = events.event(Level.ERROR, "paid {}", top, 3);
         event.setMDCPropertyMap(Map.of("requestId", "r-1", "nullable", "x"));
         Object[] values = {
@@ -87,11 +88,17 @@ class EventJsonSchemaTest {
         }
         event.addMarker(new BasicMarkerFactory().getDetachedMarker("AUDIT"));
         event.setCallerData(new StackTraceElement[] {new StackTraceElement("C", "m", null, -1)});
-        EventJsonEncoder capped = new EventJsonEncoder(
-                EventJsonSettings.builder().service("s").host("h").maxFrames(10).build());
+        EventJsonEncoder capped = new EventJsonEncoder(EventJsonSettings.builder()
+                .service("s")
+                .host("h")
+                .maxFrames(10)
+                .maxTotalFrames(12)
+                .maxSuppressed(1)
+                .build());
 
         assertThat(errors(encoder.encode(event))).isEmpty();
         assertThat(errors(capped.encode(event))).isEmpty();
+        assertThat(new String(capped.encode(event), StandardCharsets.UTF_8)).contains("\"omittedSuppressed\":1");
     }
 
     @Test
@@ -206,6 +213,8 @@ class EventJsonSchemaTest {
                 "frame extra        |`\"caller\":{\"class\":\"A\",\"method\":\"m\",\"line\":1,\"col\":2}`",
                 "frame no line      |`\"caller\":{\"class\":\"A\",\"method\":\"m\"}`",
                 "omitted zero       |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedFrames\":0}`",
+                "omitted supp. zero |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedSuppressed\":0}`",
+                "empty suppressed   |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"suppressed\":[]}`",
                 "cyclic false       |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"cyclic\":false}`",
                 "pid string         |`\"pid\":\"1\"`",
             })

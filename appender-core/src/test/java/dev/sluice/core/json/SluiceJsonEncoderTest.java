@@ -48,6 +48,8 @@ class SluiceJsonEncoderTest {
                 + "      <host>box-1</host>\n"
                 + "      <maxFrames>5</maxFrames>\n"
                 + "      <maxThrowableDepth>2</maxThrowableDepth>\n"
+                + "      <maxTotalFrames>6</maxTotalFrames>\n"
+                + "      <maxSuppressed>1</maxSuppressed>\n"
                 + "    </encoder>\n"
                 + "  </appender>\n"
                 + "  <root level=\"DEBUG\"><appender-ref ref=\"FILE\"/></root>\n"
@@ -60,7 +62,10 @@ class SluiceJsonEncoderTest {
         logger.info("first {}", 1);
         context.getMDCAdapter().clear();
         logger.atWarn().addKeyValue("orderId", 9).log("second");
-        logger.error("third", new RuntimeException("a", new RuntimeException("b", new RuntimeException("c"))));
+        RuntimeException third = new RuntimeException("a", new RuntimeException("b", new RuntimeException("c")));
+        third.addSuppressed(new IllegalStateException("s1"));
+        third.addSuppressed(new IllegalStateException("s2"));
+        logger.error("third", third);
         logger.trace("below the threshold");
         context.stop();
 
@@ -85,6 +90,13 @@ class SluiceJsonEncoderTest {
         assertThat(thrown.getStackTraceElementProxyArray()).hasSize(5);
         assertThat(thrown.getOmittedFrames()).isPositive();
         assertThat(((DecodedThrowableProxy) thrown.getCause()).isTruncated()).isTrue();
+        // maxTotalFrames: 5 frames on top, the cause's are all common with it, 1 left for the suppressed throwable.
+        assertThat(thrown.getCause().getStackTraceElementProxyArray()).isEmpty();
+        assertThat(thrown.getSuppressed()).hasSize(1);
+        assertThat(thrown.getSuppressed()[0].getStackTraceElementProxyArray()).hasSize(1);
+        assertThat(((DecodedThrowableProxy) thrown.getSuppressed()[0]).getOmittedFrames())
+                .isPositive();
+        assertThat(thrown.getOmittedSuppressed()).isEqualTo(1);
     }
 
     @Test
@@ -158,6 +170,8 @@ class SluiceJsonEncoderTest {
         SluiceJsonEncoder encoder = encoder();
         encoder.setMaxFrames(0);
         encoder.setMaxThrowableDepth(EventJsonSettings.MAX_THROWABLE_DEPTH + 1);
+        encoder.setMaxTotalFrames(0);
+        encoder.setMaxSuppressed(EventJsonSettings.MAX_SUPPRESSED + 1);
 
         encoder.start();
 
@@ -166,7 +180,9 @@ class SluiceJsonEncoderTest {
         assertThat(errors())
                 .containsExactly(
                         "Invalid <encoder> setting: maxThrowableDepth must be between 1 and 30, was 31. Not starting.",
-                        "Invalid <encoder> setting: maxFrames must be between 1 and 1024, was 0. Not starting.");
+                        "Invalid <encoder> setting: maxFrames must be between 1 and 1024, was 0. Not starting.",
+                        "Invalid <encoder> setting: maxTotalFrames must be between 1 and 8192, was 0. Not starting.",
+                        "Invalid <encoder> setting: maxSuppressed must be between 0 and 1024, was 1025. Not starting.");
         assertThatThrownBy(() -> encoder.encode(new TestEvents().event("x")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not started");
