@@ -66,6 +66,10 @@ import org.slf4j.event.KeyValuePair;
  *       {@code omittedFrames}, as are frames shared with the enclosing trace), and
  *       {@link EventJsonSettings#maxSuppressed()} per throwable (the first ones are written, the rest counted in
  *       {@code omittedSuppressed}). A throwable seen again on its own path is written once more as {@code cyclic}.
+ *   <li>Long strings: the message, MDC values, {@code kv} string values (including the {@code toString()} of other
+ *       objects) and throwable messages longer than {@link EventJsonSettings#maxStringLength()} characters are cut to
+ *       that length, the end replaced by a marker that counts the characters left out: {@code "first
+ *       characters…[truncated 1234567 chars]"}. A surrogate pair is never split. Other strings are written whole.
  *   <li>Strings are escaped by Jackson: control characters become escapes, surrogate pairs become 4-byte UTF-8, and a
  *       lone surrogate (not valid Unicode) in a value becomes a {@code \}{@code uXXXX} escape, so the output is always
  *       valid UTF-8 and {@link EventJsonDecoder} restores the same Java string. In {@code mdc} and {@code kv} keys a
@@ -194,7 +198,7 @@ public final class EventJsonEncoder {
         g.writeStringField(LEVEL, level.toString());
         g.writeStringField(LOGGER, event.getLoggerName());
         g.writeStringField(THREAD, event.getThreadName());
-        g.writeStringField(MESSAGE, event.getFormattedMessage());
+        g.writeStringField(MESSAGE, Truncation.truncate(event.getFormattedMessage(), settings.maxStringLength()));
         writeMdc(g, event.getMDCPropertyMap());
         writeKeyValues(g, event.getKeyValuePairs());
         writeMarkers(g, event.getMarkerList());
@@ -215,18 +219,19 @@ public final class EventJsonEncoder {
         g.writeEndObject();
     }
 
-    private static void writeMdc(JsonGenerator g, Map<String, String> mdc) throws IOException {
+    private void writeMdc(JsonGenerator g, Map<String, String> mdc) throws IOException {
         if (mdc == null || mdc.isEmpty()) {
             return;
         }
         g.writeObjectFieldStart(MDC);
         for (Map.Entry<String, String> entry : mdc.entrySet()) {
-            g.writeStringField(fieldName(entry.getKey()), entry.getValue());
+            g.writeStringField(
+                    fieldName(entry.getKey()), Truncation.truncate(entry.getValue(), settings.maxStringLength()));
         }
         g.writeEndObject();
     }
 
-    private static void writeKeyValues(JsonGenerator g, List<KeyValuePair> pairs) throws IOException {
+    private void writeKeyValues(JsonGenerator g, List<KeyValuePair> pairs) throws IOException {
         if (pairs == null || !containsNonNull(pairs)) {
             return;
         }
@@ -234,7 +239,7 @@ public final class EventJsonEncoder {
         for (KeyValuePair pair : pairs) {
             if (pair != null) {
                 g.writeFieldName(fieldName(pair.key));
-                KeyValueJson.writeValue(g, pair.value);
+                KeyValueJson.writeValue(g, pair.value, settings.maxStringLength());
             }
         }
         g.writeEndObject();

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Immutable settings of an {@link EventJsonEncoder}: the identity fields written into every event ({@code service},
- * {@code host}, {@code pid}) and the caps that bound the size of a {@code throwable}. Every cap is bounded so that what
- * the encoder writes fits the decoder's default {@link JsonLimits}.
+ * {@code host}, {@code pid}), the caps that bound the size of a {@code throwable} and the longest string written. Each
+ * cap is bounded by what the decoder's default {@link JsonLimits} accept.
  *
  * <pre>{@code
  * EventJsonSettings settings = EventJsonSettings.builder().service("billing").maxFrames(64).build();
@@ -28,6 +28,21 @@ public final class EventJsonSettings {
 
     /** Largest accepted {@link Builder#maxFrames(int)}: {@value}, the decoder's default {@link JsonLimits#maxFrames()}. */
     public static final int MAX_FRAMES = JsonLimits.DEFAULT_MAX_FRAMES;
+
+    /**
+     * Default of {@link Builder#maxStringLength(int)}: {@value} characters, the decoder's default
+     * {@link JsonLimits#maxStringLength()} less a margin of 1 Ki.
+     */
+    public static final int DEFAULT_MAX_STRING_LENGTH = JsonLimits.DEFAULT_MAX_STRING_LENGTH - 1024;
+
+    /**
+     * Largest accepted {@link Builder#maxStringLength(int)}: {@value} characters, the decoder's default
+     * {@link JsonLimits#maxStringLength()}.
+     */
+    public static final int MAX_STRING_LENGTH = JsonLimits.DEFAULT_MAX_STRING_LENGTH;
+
+    /** Smallest accepted {@link Builder#maxStringLength(int)}: {@value} characters, room for the marker and some text. */
+    public static final int MIN_STRING_LENGTH = 64;
 
     /** Default of {@link Builder#maxTotalFrames(int)}: {@value}. */
     public static final int DEFAULT_MAX_TOTAL_FRAMES = 2048;
@@ -55,6 +70,7 @@ public final class EventJsonSettings {
     private final int maxFrames;
     private final int maxTotalFrames;
     private final int maxSuppressed;
+    private final int maxStringLength;
 
     private EventJsonSettings(Builder builder) {
         this.service = builder.service;
@@ -64,6 +80,7 @@ public final class EventJsonSettings {
         this.maxFrames = builder.maxFrames;
         this.maxTotalFrames = builder.maxTotalFrames;
         this.maxSuppressed = builder.maxSuppressed;
+        this.maxStringLength = builder.maxStringLength;
     }
 
     /** A builder with no service, no host, the current process id and the default caps. */
@@ -117,11 +134,19 @@ public final class EventJsonSettings {
         return maxSuppressed;
     }
 
+    /**
+     * The longest message, MDC value, {@code kv} string value or throwable message the encoder writes, in characters;
+     * see {@link Builder#maxStringLength(int)}.
+     */
+    public int maxStringLength() {
+        return maxStringLength;
+    }
+
     @Override
     public String toString() {
         return "EventJsonSettings{service=" + service + ", host=" + host + ", pid=" + pid + ", maxThrowableDepth="
                 + maxThrowableDepth + ", maxFrames=" + maxFrames + ", maxTotalFrames=" + maxTotalFrames
-                + ", maxSuppressed=" + maxSuppressed + '}';
+                + ", maxSuppressed=" + maxSuppressed + ", maxStringLength=" + maxStringLength + '}';
     }
 
     /** Mutable builder of {@link EventJsonSettings}; not thread-safe. */
@@ -134,6 +159,7 @@ public final class EventJsonSettings {
         private int maxFrames = DEFAULT_MAX_FRAMES;
         private int maxTotalFrames = DEFAULT_MAX_TOTAL_FRAMES;
         private int maxSuppressed = DEFAULT_MAX_SUPPRESSED;
+        private int maxStringLength = DEFAULT_MAX_STRING_LENGTH;
 
         private Builder() {}
 
@@ -195,9 +221,23 @@ public final class EventJsonSettings {
             return this;
         }
 
+        /**
+         * The longest message, MDC value, {@code kv} string value (including the {@code toString()} of other objects)
+         * and throwable message written, in characters ({@code char}s, as {@link String#length()} counts them), {@value
+         * #MIN_STRING_LENGTH} to {@value #MAX_STRING_LENGTH}; defaults to {@value #DEFAULT_MAX_STRING_LENGTH}. A longer
+         * string is cut and ends with a marker that counts the characters left out, the marker included in the length:
+         * {@code "first characters…[truncated 1234567 chars]"}. A surrogate pair is never split. Other strings (logger
+         * and thread names, MDC and {@code kv} keys, markers, class names, frames, {@code service}, {@code host}) are
+         * written as they are.
+         */
+        public Builder maxStringLength(int maxStringLength) {
+            this.maxStringLength = maxStringLength;
+            return this;
+        }
+
         /** Every problem with the current values, one readable sentence each; empty when {@link #build()} succeeds. */
         public List<String> problems() {
-            List<String> problems = new ArrayList<>(4);
+            List<String> problems = new ArrayList<>(5);
             if (maxThrowableDepth < 1 || maxThrowableDepth > MAX_THROWABLE_DEPTH) {
                 problems.add("maxThrowableDepth must be between 1 and " + MAX_THROWABLE_DEPTH + ", was "
                         + maxThrowableDepth);
@@ -210,6 +250,10 @@ public final class EventJsonSettings {
             }
             if (maxSuppressed < 0 || maxSuppressed > MAX_SUPPRESSED) {
                 problems.add("maxSuppressed must be between 0 and " + MAX_SUPPRESSED + ", was " + maxSuppressed);
+            }
+            if (maxStringLength < MIN_STRING_LENGTH || maxStringLength > MAX_STRING_LENGTH) {
+                problems.add("maxStringLength must be between " + MIN_STRING_LENGTH + " and " + MAX_STRING_LENGTH
+                        + ", was " + maxStringLength);
             }
             return problems;
         }

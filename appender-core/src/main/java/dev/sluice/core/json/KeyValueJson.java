@@ -12,12 +12,15 @@ final class KeyValueJson {
 
     private KeyValueJson() {}
 
-    /** Writes a {@code kv} value; see {@link EventJsonEncoder} for the mapping. */
-    static void writeValue(JsonGenerator g, Object value) throws IOException {
+    /**
+     * Writes a {@code kv} value; see {@link EventJsonEncoder} for the mapping. Strings, including those that stand for
+     * other objects, are cut to {@code maxStringLength} characters.
+     */
+    static void writeValue(JsonGenerator g, Object value, int maxStringLength) throws IOException {
         if (value == null) {
             g.writeNull();
         } else if (value instanceof String) {
-            g.writeString((String) value);
+            g.writeString(Truncation.truncate((String) value, maxStringLength));
         } else if (value instanceof Boolean) {
             g.writeBoolean((Boolean) value);
         } else if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -45,7 +48,7 @@ final class KeyValueJson {
         } else if (value instanceof BigDecimal) {
             g.writeNumber((BigDecimal) value);
         } else {
-            g.writeString(safeToString(value));
+            g.writeString(Truncation.truncate(safeToString(value), maxStringLength));
         }
     }
 

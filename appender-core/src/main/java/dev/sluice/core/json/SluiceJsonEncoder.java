@@ -30,6 +30,7 @@ import java.util.List;
  *   <tr><td>{@code maxFrames}</td><td>{@value EventJsonSettings#DEFAULT_MAX_FRAMES}</td></tr>
  *   <tr><td>{@code maxTotalFrames}</td><td>{@value EventJsonSettings#DEFAULT_MAX_TOTAL_FRAMES}</td></tr>
  *   <tr><td>{@code maxSuppressed}</td><td>{@value EventJsonSettings#DEFAULT_MAX_SUPPRESSED}</td></tr>
+ *   <tr><td>{@code maxStringLength}</td><td>{@value EventJsonSettings#DEFAULT_MAX_STRING_LENGTH}</td></tr>
  * </table>
  *
  * <p>{@link #start()} reports each invalid setting as an error status and leaves the encoder stopped; it never throws.
@@ -45,6 +46,7 @@ public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
     private int maxFrames = EventJsonSettings.DEFAULT_MAX_FRAMES;
     private int maxTotalFrames = EventJsonSettings.DEFAULT_MAX_TOTAL_FRAMES;
     private int maxSuppressed = EventJsonSettings.DEFAULT_MAX_SUPPRESSED;
+    private int maxStringLength = EventJsonSettings.DEFAULT_MAX_STRING_LENGTH;
 
     // Written by start() and read by encode(), possibly on other threads.
     private volatile EventJsonEncoder encoder;
@@ -103,6 +105,15 @@ public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
         return maxSuppressed;
     }
 
+    /** See {@link EventJsonSettings.Builder#maxStringLength(int)}. */
+    public void setMaxStringLength(int maxStringLength) {
+        this.maxStringLength = maxStringLength;
+    }
+
+    public int getMaxStringLength() {
+        return maxStringLength;
+    }
+
     @Override
     public void start() {
         if (isStarted()) {
@@ -114,7 +125,8 @@ public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
                 .maxThrowableDepth(maxThrowableDepth)
                 .maxFrames(maxFrames)
                 .maxTotalFrames(maxTotalFrames)
-                .maxSuppressed(maxSuppressed);
+                .maxSuppressed(maxSuppressed)
+                .maxStringLength(maxStringLength);
         List<String> problems = settings.problems();
         if (!problems.isEmpty()) {
             for (String problem : problems) {

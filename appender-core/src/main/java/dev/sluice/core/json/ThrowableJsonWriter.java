@@ -21,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes an {@link IThrowableProxy} tree as the {@code throwable} object, within the depth, frame and suppressed caps
- * of {@link EventJsonSettings}.
+ * Writes an {@link IThrowableProxy} tree as the {@code throwable} object, within the depth, frame, suppressed and string
+ * length caps of {@link EventJsonSettings}.
  */
 final class ThrowableJsonWriter {
 
@@ -32,12 +32,14 @@ final class ThrowableJsonWriter {
     private final int maxFrames;
     private final int maxTotalFrames;
     private final int maxSuppressed;
+    private final int maxStringLength;
 
     ThrowableJsonWriter(EventJsonSettings settings) {
         this.maxDepth = settings.maxThrowableDepth();
         this.maxFrames = settings.maxFrames();
         this.maxTotalFrames = settings.maxTotalFrames();
         this.maxSuppressed = settings.maxSuppressed();
+        this.maxStringLength = settings.maxStringLength();
     }
 
     void write(JsonGenerator g, IThrowableProxy proxy) throws IOException {
@@ -69,7 +71,7 @@ final class ThrowableJsonWriter {
         void write(IThrowableProxy proxy) throws IOException {
             g.writeStartObject();
             g.writeStringField(CLASS, String.valueOf(proxy.getClassName()));
-            g.writeStringField(MESSAGE, proxy.getMessage());
+            g.writeStringField(MESSAGE, Truncation.truncate(proxy.getMessage(), maxStringLength));
             // Logback marks a throwable seen earlier in the tree as cyclic and gives it no frames; a foreign
             // IThrowableProxy might not, so a repeat on the current path is treated the same way.
             boolean cyclic = proxy.isCyclic() || containsSame(path, proxy);

@@ -189,6 +189,32 @@ class EventJsonDecoderTest {
     }
 
     @Test
+    void roundTripsAMessageLongerThanTheDefaultStringLimitCutToFitIt() {
+        String message = "x".repeat(JsonLimits.DEFAULT_MAX_STRING_LENGTH + 1); // 4194305 characters
+
+        String decoded = roundTrip(events.event(message)).getFormattedMessage();
+
+        // Cut to the default maxStringLength of 4193280 characters, the 23-character marker included.
+        assertThat(decoded).isEqualTo("x".repeat(4_193_257) + "…[truncated 1048 chars]");
+        assertThat(decoded).hasSize(EventJsonSettings.DEFAULT_MAX_STRING_LENGTH);
+    }
+
+    @Test
+    void roundTripsMdcValuesKvStringsAndThrowableMessagesLongerThanTheDefaultStringLimit() {
+        String text = "x".repeat(JsonLimits.DEFAULT_MAX_STRING_LENGTH + 1);
+        String cut = "x".repeat(4_193_257) + "…[truncated 1048 chars]";
+        LoggingEvent event = events.event(Level.ERROR, "long", new IllegalStateException(text));
+        event.setMDCPropertyMap(Map.of("m", text));
+        event.addKeyValuePair(new KeyValuePair("k", text));
+
+        DecodedLoggingEvent decoded = roundTrip(event);
+
+        assertThat(decoded.getMDCPropertyMap().get("m")).isEqualTo(cut);
+        assertThat(decoded.getKeyValuePairs().get(0).value).isEqualTo(cut);
+        assertThat(decoded.getThrowableProxy().getMessage()).isEqualTo(cut);
+    }
+
+    @Test
     void roundTripsKeyValueTypes() {
         LoggingEvent event = events.event("kv");
         Object[][] pairs = {

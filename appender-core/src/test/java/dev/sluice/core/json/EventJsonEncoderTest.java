@@ -107,6 +107,58 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    void cutsTheMessageMdcValuesKvStringsAndThrowableMessagesToMaxStringLength() {
+        String longText = "x".repeat(100);
+        String cut = "x".repeat(43) + "…[truncated 57 chars]";
+        Object longObject = new Object() {
+            @Override
+            public String toString() {
+                return longText;
+            }
+        };
+        LoggingEvent event = events.event(Level.ERROR, longText, new IllegalStateException(longText));
+        event.setMDCPropertyMap(Map.of("m", longText));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("s", longText));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("o", longObject));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("n", new BigInteger("9".repeat(100))));
+        EventJsonEncoder capped = new EventJsonEncoder(
+                EventJsonSettings.builder().maxStringLength(64).build());
+
+        JsonNode json = tree(capped.encode(event));
+
+        assertThat(json.get("message").stringValue()).isEqualTo(cut).hasSize(64);
+        assertThat(json.get("mdc").get("m").stringValue()).isEqualTo(cut);
+        assertThat(json.get("kv").get("s").stringValue()).isEqualTo(cut);
+        assertThat(json.get("kv").get("o").stringValue()).isEqualTo(cut);
+        assertThat(json.get("kv").get("n").isNumber()).isTrue();
+        assertThat(json.get("throwable").get("message").stringValue()).isEqualTo(cut);
+    }
+
+    @Test
+    void writesOtherLongStringsWhole() {
+        String longText = "y".repeat(100);
+        LoggingEvent event = new LoggingEvent(TestEvents.FQCN, events.logger, Level.INFO, "x", null, null);
+        event.setThreadName(longText);
+        event.setMDCPropertyMap(Map.of(longText, "v"));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair(longText, 1));
+        event.addMarker(new BasicMarkerFactory().getDetachedMarker(longText));
+        EventJsonEncoder capped = new EventJsonEncoder(EventJsonSettings.builder()
+                .service(longText)
+                .host(longText)
+                .maxStringLength(64)
+                .build());
+
+        JsonNode json = tree(capped.encode(event));
+
+        assertThat(json.get("thread").stringValue()).isEqualTo(longText);
+        assertThat(names(json.get("mdc"))).containsExactly(longText);
+        assertThat(names(json.get("kv"))).containsExactly(longText);
+        assertThat(json.get("markers").get(0).stringValue()).isEqualTo(longText);
+        assertThat(json.get("service").stringValue()).isEqualTo(longText);
+        assertThat(json.get("host").stringValue()).isEqualTo(longText);
+    }
+
+    @Test
     void writesTimestampsWithExactlyThreeFractionDigitsInUtc() {
         LoggingEvent event = events.event("x");
         event.setTimeStamp(0);

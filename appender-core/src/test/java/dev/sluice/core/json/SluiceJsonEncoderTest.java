@@ -50,6 +50,7 @@ class SluiceJsonEncoderTest {
                 + "      <maxThrowableDepth>2</maxThrowableDepth>\n"
                 + "      <maxTotalFrames>6</maxTotalFrames>\n"
                 + "      <maxSuppressed>1</maxSuppressed>\n"
+                + "      <maxStringLength>100</maxStringLength>\n"
                 + "    </encoder>\n"
                 + "  </appender>\n"
                 + "  <root level=\"DEBUG\"><appender-ref ref=\"FILE\"/></root>\n"
@@ -60,6 +61,7 @@ class SluiceJsonEncoderTest {
 
         context.getMDCAdapter().put("requestId", "r-1");
         logger.info("first {}", 1);
+        logger.info("long {}", "z".repeat(200));
         context.getMDCAdapter().clear();
         logger.atWarn().addKeyValue("orderId", 9).log("second");
         RuntimeException third = new RuntimeException("a", new RuntimeException("b", new RuntimeException("c")));
@@ -71,22 +73,22 @@ class SluiceJsonEncoderTest {
 
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertThat(Files.readString(file)).endsWith("}\n");
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4);
         List<DecodedLoggingEvent> decoded = lines.stream()
                 .map(line -> decoder.decode(line.getBytes(StandardCharsets.UTF_8)))
                 .collect(Collectors.toList());
         assertThat(decoded)
                 .extracting(ILoggingEvent::getFormattedMessage)
-                .containsExactly("first 1", "second", "third");
+                .containsExactly("first 1", "long " + "z".repeat(73) + "…[truncated 127 chars]", "second", "third");
         assertThat(decoded).extracting(DecodedLoggingEvent::getService).containsOnly("shop");
         assertThat(decoded).extracting(DecodedLoggingEvent::getHost).containsOnly("box-1");
         assertThat(decoded)
                 .extracting(DecodedLoggingEvent::getPid)
                 .containsOnly(ProcessHandle.current().pid());
         assertThat(decoded.get(0).getMDCPropertyMap()).containsEntry("requestId", "r-1");
-        assertThat(decoded.get(1).getLevel()).isEqualTo(Level.WARN);
-        assertThat(decoded.get(1).getKeyValuePairs().get(0).value).isEqualTo(9);
-        DecodedThrowableProxy thrown = (DecodedThrowableProxy) decoded.get(2).getThrowableProxy();
+        assertThat(decoded.get(2).getLevel()).isEqualTo(Level.WARN);
+        assertThat(decoded.get(2).getKeyValuePairs().get(0).value).isEqualTo(9);
+        DecodedThrowableProxy thrown = (DecodedThrowableProxy) decoded.get(3).getThrowableProxy();
         assertThat(thrown.getStackTraceElementProxyArray()).hasSize(5);
         assertThat(thrown.getOmittedFrames()).isPositive();
         assertThat(((DecodedThrowableProxy) thrown.getCause()).isTruncated()).isTrue();
@@ -172,6 +174,7 @@ class SluiceJsonEncoderTest {
         encoder.setMaxThrowableDepth(EventJsonSettings.MAX_THROWABLE_DEPTH + 1);
         encoder.setMaxTotalFrames(0);
         encoder.setMaxSuppressed(EventJsonSettings.MAX_SUPPRESSED + 1);
+        encoder.setMaxStringLength(10);
 
         encoder.start();
 
@@ -182,7 +185,9 @@ class SluiceJsonEncoderTest {
                         "Invalid <encoder> setting: maxThrowableDepth must be between 1 and 30, was 31. Not starting.",
                         "Invalid <encoder> setting: maxFrames must be between 1 and 1024, was 0. Not starting.",
                         "Invalid <encoder> setting: maxTotalFrames must be between 1 and 8192, was 0. Not starting.",
-                        "Invalid <encoder> setting: maxSuppressed must be between 0 and 1024, was 1025. Not starting.");
+                        "Invalid <encoder> setting: maxSuppressed must be between 0 and 1024, was 1025. Not starting.",
+                        "Invalid <encoder> setting: maxStringLength must be between 64 and 4194304, was 10. Not"
+                                + " starting.");
         assertThatThrownBy(() -> encoder.encode(new TestEvents().event("x")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not started");
