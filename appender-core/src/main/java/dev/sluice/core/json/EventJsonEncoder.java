@@ -76,6 +76,12 @@ import org.slf4j.event.KeyValuePair;
  *       lone surrogate is replaced by U+FFFD, because JSON parsers (Jackson's included) reject it in field names.
  * </ul>
  *
+ * <p>Re-encoding a {@link DecodedLoggingEvent} (a relay or consumer forwarding what it received) keeps the producer's
+ * identity: its {@code service}, {@code host} and {@code pid} are written, not this encoder's settings, and any of
+ * them it did not carry stays absent. A {@link DecodedThrowableProxy} keeps its counts: its {@code omittedFrames} are
+ * added to any frames this encoder leaves out, its {@code omittedSuppressed} to any suppressed throwables it leaves
+ * out, and {@code truncated} stays set.
+ *
  * <p>Thread-safe and immutable; one instance can serve any number of threads.
  */
 public final class EventJsonEncoder {
@@ -208,15 +214,33 @@ public final class EventJsonEncoder {
             throwables.write(g, throwable);
         }
         writeCaller(g, event);
-        if (settings.service() != null) {
-            g.writeStringField(SERVICE, settings.service());
+        if (event instanceof DecodedLoggingEvent) {
+            writeIdentity(g, (DecodedLoggingEvent) event);
+        } else {
+            writeIdentity(g, settings.service(), settings.host(), settings.pid());
         }
-        if (settings.host() != null) {
-            g.writeStringField(HOST, settings.host());
-        }
-        g.writeNumberField(PID, settings.pid());
         g.writeNumberField(SEQ, event.getSequenceNumber());
         g.writeEndObject();
+    }
+
+    /**
+     * A decoded event keeps the identity of the process that logged it, as a whole: its {@code seq} counts that
+     * process's events, and a relay that forwards it must not pass it off as its own.
+     */
+    private static void writeIdentity(JsonGenerator g, DecodedLoggingEvent event) throws IOException {
+        writeIdentity(g, event.getService(), event.getHost(), event.getPid());
+    }
+
+    private static void writeIdentity(JsonGenerator g, String service, String host, long pid) throws IOException {
+        if (service != null) {
+            g.writeStringField(SERVICE, service);
+        }
+        if (host != null) {
+            g.writeStringField(HOST, host);
+        }
+        if (pid != DecodedLoggingEvent.UNKNOWN_PID) {
+            g.writeNumberField(PID, pid);
+        }
     }
 
     private void writeMdc(JsonGenerator g, Map<String, String> mdc) throws IOException {

@@ -75,8 +75,13 @@ final class ThrowableJsonWriter {
             // Logback marks a throwable seen earlier in the tree as cyclic and gives it no frames; a foreign
             // IThrowableProxy might not, so a repeat on the current path is treated the same way.
             boolean cyclic = proxy.isCyclic() || containsSame(path, proxy);
+            // A decoded throwable carries what its own encoder left out; re-encoding it must not lose that.
+            DecodedThrowableProxy decoded =
+                    proxy instanceof DecodedThrowableProxy ? (DecodedThrowableProxy) proxy : null;
             writeFrames(
-                    cyclic ? NO_FRAMES : proxy.getStackTraceElementProxyArray(), cyclic ? 0 : proxy.getCommonFrames());
+                    cyclic ? NO_FRAMES : proxy.getStackTraceElementProxyArray(),
+                    cyclic ? 0 : proxy.getCommonFrames(),
+                    decoded == null ? 0 : decoded.getOmittedFrames());
             if (cyclic) {
                 g.writeBooleanField(CYCLIC, true);
                 g.writeEndObject();
@@ -85,12 +90,20 @@ final class ThrowableJsonWriter {
             IThrowableProxy cause = proxy.getCause();
             IThrowableProxy[] suppressed = proxy.getSuppressed();
             int suppressedCount = countNonNull(suppressed);
+            boolean wasTruncated = decoded != null && decoded.isTruncated();
+            int omittedSuppressed = decoded == null ? 0 : decoded.getOmittedSuppressed();
             if (path.size() + 1 >= maxDepth) {
-                if (cause != null || suppressedCount > 0) {
+                if (cause != null || suppressedCount > 0 || wasTruncated) {
                     g.writeBooleanField(TRUNCATED, true);
+                }
+                if (omittedSuppressed > 0) {
+                    g.writeNumberField(OMITTED_SUPPRESSED, omittedSuppressed);
                 }
                 g.writeEndObject();
                 return;
+            }
+            if (wasTruncated) {
+                g.writeBooleanField(TRUNCATED, true);
             }
             path.add(proxy);
             if (cause != null) {
@@ -109,8 +122,9 @@ final class ThrowableJsonWriter {
                 }
                 g.writeEndArray();
             }
-            if (suppressedCount > suppressedWritten) {
-                g.writeNumberField(OMITTED_SUPPRESSED, suppressedCount - suppressedWritten);
+            omittedSuppressed = saturatedSum(omittedSuppressed, suppressedCount - suppressedWritten);
+            if (omittedSuppressed > 0) {
+                g.writeNumberField(OMITTED_SUPPRESSED, omittedSuppressed);
             }
             path.remove(path.size() - 1);
             g.writeEndObject();
@@ -119,9 +133,10 @@ final class ThrowableJsonWriter {
         /**
          * Writes the frames that logback would print: the frames shared with the enclosing trace ({@code commonFrames})
          * and those beyond {@code maxFrames} or the tree's remaining {@code maxTotalFrames} are left out and counted in
-         * {@code omittedFrames}.
+         * {@code omittedFrames}, together with {@code alreadyOmitted} (those a decoded throwable's encoder left out).
          */
-        private void writeFrames(StackTraceElementProxy[] frames, int commonFrames) throws IOException {
+        private void writeFrames(StackTraceElementProxy[] frames, int commonFrames, int alreadyOmitted)
+                throws IOException {
             if (frames == null) {
                 frames = NO_FRAMES;
             }
@@ -139,10 +154,16 @@ final class ThrowableJsonWriter {
             }
             g.writeEndArray();
             framesLeft -= written;
-            if (total > written) {
-                g.writeNumberField(OMITTED_FRAMES, total - written);
+            int omitted = saturatedSum(total - written, alreadyOmitted);
+            if (omitted > 0) {
+                g.writeNumberField(OMITTED_FRAMES, omitted);
             }
         }
+    }
+
+    /** {@code a + b}, or {@link Integer#MAX_VALUE} when that would overflow (both are counts, never negative). */
+    private static int saturatedSum(int a, int b) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) a + b);
     }
 
     private static int countNonNull(IThrowableProxy[] proxies) {

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,12 +36,20 @@ import tools.jackson.databind.JsonNode;
 
 class EventJsonEncoderTest {
 
+    private static final String MINIMAL =
+            "{\"v\":1,\"ts\":\"2026-11-21T18:35:56.123Z\",\"level\":\"INFO\",\"logger\":\"a.B\"}";
+
     private final TestEvents events = new TestEvents();
+    private final EventJsonDecoder decoder = new EventJsonDecoder();
     private final EventJsonEncoder encoder = new EventJsonEncoder(EventJsonSettings.builder()
             .service("billing")
             .host("host-1")
             .pid(4242)
             .build());
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
 
     private LoggingEvent richEvent() {
         LoggingEvent event = events.event(Level.WARN, "paid {} of {}", new IllegalStateException("boom"), 3, 5);
@@ -171,7 +180,6 @@ class EventJsonEncoderTest {
 
     @Test
     void writesYearsOutside0000To9999AsIsoExpandedYearsThatDecodeToTheSameTime() {
-        EventJsonDecoder decoder = new EventJsonDecoder();
         LoggingEvent event = events.event("x");
         long[] millis = {253_402_300_800_000L, -62_167_219_200_001L, Long.MAX_VALUE, Long.MIN_VALUE};
         String[] expected = {
@@ -267,8 +275,7 @@ class EventJsonEncoderTest {
 
         byte[] json = encoder.encode(event);
 
-        assertThat(new EventJsonDecoder().decode(json).getKeyValuePairs().get(0).value)
-                .isEqualTo(EventJsonEncoder.FAILED_TO_STRING);
+        assertThat(decoder.decode(json).getKeyValuePairs().get(0).value).isEqualTo(EventJsonEncoder.FAILED_TO_STRING);
     }
 
     @Test
@@ -523,6 +530,98 @@ class EventJsonEncoderTest {
         assertThat(json.has("cyclic")).isFalse();
         assertThat(json.get("cause").get("cyclic").booleanValue()).isTrue();
         assertThat(json.get("cause").has("cause")).isFalse();
+    }
+
+    @Test
+    void keepsTheProducersIdentityAndThrowableCountsWhenReEncodingADecodedEvent() {
+        byte[] fromWorker = utf8(MINIMAL.substring(0, MINIMAL.length() - 1)
+                + ",\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedFrames\":5,\"truncated\":true,"
+                + "\"omittedSuppressed\":3},\"service\":\"worker\",\"host\":\"w-1\",\"pid\":7,\"seq\":99}");
+        EventJsonEncoder central = new EventJsonEncoder(EventJsonSettings.builder()
+                .service("central")
+                .host("c-1")
+                .pid(1)
+                .build());
+
+        DecodedLoggingEvent forwarded = decoder.decode(central.encode(decoder.decode(fromWorker)));
+
+        DecodedThrowableProxy throwable = (DecodedThrowableProxy) forwarded.getThrowableProxy();
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(forwarded.getSequenceNumber()).as("seq").isEqualTo(99);
+            softly.assertThat(forwarded.getService()).as("service").isEqualTo("worker");
+            softly.assertThat(forwarded.getHost()).as("host").isEqualTo("w-1");
+            softly.assertThat(forwarded.getPid()).as("pid").isEqualTo(7);
+            softly.assertThat(throwable.getOmittedFrames()).as("omittedFrames").isEqualTo(5);
+            softly.assertThat(throwable.isTruncated()).as("truncated").isTrue();
+            softly.assertThat(throwable.getOmittedSuppressed())
+                    .as("omittedSuppressed")
+                    .isEqualTo(3);
+        });
+    }
+
+    @Test
+    void leavesOutIdentityFieldsTheDecodedEventDidNotCarry() {
+        byte[] reEncoded = encoder.encode(decoder.decode(utf8(MINIMAL)));
+
+        assertThat(names(tree(reEncoded)))
+                .doesNotContain("service", "host", "pid")
+                .contains("seq");
+        assertThat(decoder.decode(reEncoded).getPid()).isEqualTo(DecodedLoggingEvent.UNKNOWN_PID);
+    }
+
+    @Test
+    void addsWhatItLeavesOutOfADecodedThrowableToWhatWasLeftOutBefore() {
+        String frame = "{\"class\":\"A\",\"method\":\"m\",\"line\":1}";
+        String suppressed = "{\"class\":\"S\",\"frames\":[" + frame + "],\"omittedFrames\":2}";
+        byte[] received = utf8(MINIMAL.substring(0, MINIMAL.length() - 1)
+                + ",\"throwable\":{\"class\":\"X\",\"frames\":["
+                + frame + "," + frame + "," + frame + "],\"omittedFrames\":10,\"cause\":{\"class\":\"C\",\"frames\":[],"
+                + "\"truncated\":true},\"suppressed\":[" + suppressed + "," + suppressed + "," + suppressed
+                + "],\"omittedSuppressed\":4}}");
+        EventJsonEncoder tighter = new EventJsonEncoder(EventJsonSettings.builder()
+                .maxFrames(2)
+                .maxSuppressed(1)
+                .maxThrowableDepth(2)
+                .build());
+
+        JsonNode json = tree(tighter.encode(decoder.decode(received))).get("throwable");
+
+        assertThat(json.get("frames").size()).isEqualTo(2);
+        assertThat(json.get("omittedFrames").intValue()).isEqualTo(11);
+        assertThat(json.get("cause").get("truncated").booleanValue()).isTrue();
+        assertThat(json.get("suppressed").size()).isEqualTo(1);
+        assertThat(json.get("suppressed").get(0).get("omittedFrames").intValue())
+                .isEqualTo(2);
+        assertThat(json.get("omittedSuppressed").intValue()).isEqualTo(6);
+        assertThat(names(json))
+                .containsExactly(
+                        "class", "message", "frames", "omittedFrames", "cause", "suppressed", "omittedSuppressed");
+    }
+
+    @Test
+    void keepsTheCountsOfADecodedThrowableCutAtTheDepthCapAndNeverOverflowsThem() {
+        byte[] received = utf8(MINIMAL.substring(0, MINIMAL.length() - 1)
+                + ",\"throwable\":{\"class\":\"X\",\"frames\":[{\"class\":\"T\",\"method\":\"t\",\"line\":1}],"
+                + "\"cause\":{\"class\":\"C\",\"frames\":[{\"class\":\"A\",\"method\":\"m\",\"line\":1}],"
+                + "\"omittedFrames\":2147483647,\"truncated\":true,\"omittedSuppressed\":2}}}");
+        EventJsonEncoder shallow = new EventJsonEncoder(EventJsonSettings.builder()
+                .maxThrowableDepth(2)
+                .maxTotalFrames(1)
+                .build());
+        EventJsonEncoder budget = new EventJsonEncoder(
+                EventJsonSettings.builder().maxTotalFrames(1).build());
+        DecodedLoggingEvent event = decoder.decode(received);
+        DecodedThrowableProxy decodedCause =
+                (DecodedThrowableProxy) event.getThrowableProxy().getCause();
+        assertThat(decodedCause.getStackTraceElementProxyArray()).hasSize(1);
+
+        for (EventJsonEncoder each : List.of(shallow, budget)) {
+            JsonNode cause = tree(each.encode(event)).get("throwable").get("cause");
+
+            assertThat(cause.get("omittedFrames").intValue()).isEqualTo(Integer.MAX_VALUE);
+            assertThat(cause.get("truncated").booleanValue()).isTrue();
+            assertThat(cause.get("omittedSuppressed").intValue()).isEqualTo(2);
+        }
     }
 
     @Test

@@ -11,8 +11,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Test;
 
 /**
  * Review findings for the canonical event JSON codec. Each test states the contract that should hold and fails on the
@@ -34,38 +32,6 @@ class JsonReviewFindingsTest {
     private final Schema schema = loadSchema();
 
     // ------------------------------------------------------------------ encoder output outside schema / decoder
-
-    // ------------------------------------------------------------------ decode -> re-encode (relay forwarding)
-
-    /**
-     * A relay/consumer decodes an event and hands it to a sink that re-encodes it. EventJsonEncoder.java:172-178 stamps
-     * the forwarding process's service/host/pid over the producer's (while keeping the producer's seq), and
-     * ThrowableJsonWriter.java:114/69 recomputes omittedFrames/truncated from the frames, dropping the decoded counts.
-     */
-    @Test
-    void reencodingADecodedEventKeepsTheProducersIdentityAndThrowableCounts() {
-        byte[] fromWorker = (MINIMAL.substring(0, MINIMAL.length() - 1)
-                        + ",\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedFrames\":5,\"truncated\":true},"
-                        + "\"service\":\"worker\",\"host\":\"w-1\",\"pid\":7,\"seq\":99}")
-                .getBytes(StandardCharsets.UTF_8);
-        EventJsonEncoder central = new EventJsonEncoder(EventJsonSettings.builder()
-                .service("central")
-                .host("c-1")
-                .pid(1)
-                .build());
-
-        DecodedLoggingEvent forwarded = decoder.decode(central.encode(decoder.decode(fromWorker)));
-
-        DecodedThrowableProxy throwable = (DecodedThrowableProxy) forwarded.getThrowableProxy();
-        SoftAssertions.assertSoftly(softly -> {
-            softly.assertThat(forwarded.getSequenceNumber()).as("seq").isEqualTo(99);
-            softly.assertThat(forwarded.getService()).as("service").isEqualTo("worker");
-            softly.assertThat(forwarded.getHost()).as("host").isEqualTo("w-1");
-            softly.assertThat(forwarded.getPid()).as("pid").isEqualTo(7);
-            softly.assertThat(throwable.getOmittedFrames()).as("omittedFrames").isEqualTo(5);
-            softly.assertThat(throwable.isTruncated()).as("truncated").isTrue();
-        });
-    }
 
     // ------------------------------------------------------------------ helpers
 
