@@ -27,6 +27,8 @@ import org.slf4j.event.KeyValuePair;
  *   <li>{@link #getLoggerContextVO()} is named after {@link #getService()} (or {@value #UNKNOWN_CONTEXT_NAME}), has no
  *       properties and a birth time of 0, so {@code %relative} prints milliseconds since the epoch.
  *   <li>{@link #prepareForDeferredProcessing()} does nothing: everything is already captured.
+ *   <li>{@link EventJsonEncoder} re-encodes it with its own {@link #getService()}, {@link #getHost()} and
+ *       {@link #getPid()} (the producer's), not the encoder's settings, so that they stay with its sequence number.
  * </ul>
  */
 public final class DecodedLoggingEvent implements ILoggingEvent {

@@ -9,7 +9,9 @@ import java.util.Objects;
  * {@code %ex} converters and by any appender.
  *
  * <p>The frames are the ones the encoder wrote; frames it left out (shared with the enclosing trace, or beyond its
- * cap) are only counted, in {@link #getOmittedFrames()}. {@link #getCommonFrames()} is therefore always 0.
+ * caps) are only counted, in {@link #getOmittedFrames()}. {@link #getCommonFrames()} is therefore always 0. Likewise
+ * the suppressed throwables are the ones the encoder wrote, and those beyond its cap are counted in
+ * {@link #getOmittedSuppressed()}.
  */
 public final class DecodedThrowableProxy implements IThrowableProxy {
 
@@ -23,6 +25,7 @@ public final class DecodedThrowableProxy implements IThrowableProxy {
     private final boolean truncated;
     private final IThrowableProxy cause;
     private final IThrowableProxy[] suppressed;
+    private final int omittedSuppressed;
 
     DecodedThrowableProxy(
             String className,
@@ -32,7 +35,8 @@ public final class DecodedThrowableProxy implements IThrowableProxy {
             boolean cyclic,
             boolean truncated,
             DecodedThrowableProxy cause,
-            DecodedThrowableProxy[] suppressed) {
+            DecodedThrowableProxy[] suppressed,
+            int omittedSuppressed) {
         this.className = Objects.requireNonNull(className, "className");
         this.message = message;
         this.frames = frames.clone();
@@ -41,6 +45,7 @@ public final class DecodedThrowableProxy implements IThrowableProxy {
         this.truncated = truncated;
         this.cause = cause;
         this.suppressed = suppressed.length == 0 ? NO_SUPPRESSED : suppressed.clone();
+        this.omittedSuppressed = omittedSuppressed;
     }
 
     /** The fully qualified class name of the original throwable. */
@@ -67,7 +72,10 @@ public final class DecodedThrowableProxy implements IThrowableProxy {
         return 0;
     }
 
-    /** How many frames of the original throwable were not encoded (common with the enclosing trace, or over the cap). */
+    /**
+     * How many frames of the original throwable were not encoded (common with the enclosing trace, or over a frame
+     * cap).
+     */
     public int getOmittedFrames() {
         return omittedFrames;
     }
@@ -82,6 +90,11 @@ public final class DecodedThrowableProxy implements IThrowableProxy {
     @Override
     public IThrowableProxy[] getSuppressed() {
         return suppressed.length == 0 ? NO_SUPPRESSED : suppressed.clone();
+    }
+
+    /** How many suppressed throwables of the original throwable were not encoded, being over the encoder's cap. */
+    public int getOmittedSuppressed() {
+        return omittedSuppressed;
     }
 
     /**

@@ -26,7 +26,11 @@ import java.util.Objects;
  *       {@code DEBUG}, {@code INFO}, {@code WARN}, {@code ERROR}, exactly) and {@code logger}; every other field is
  *       optional, with the types of {@code sluice-event-v1.schema.json};
  *   <li>unknown fields, at any level, are skipped: a newer producer may add fields without breaking older receivers;
- *   <li>a field repeated in an object: the last one wins, except in {@code kv} where every pair is kept, in order.
+ *   <li>a field repeated in an object: the last one wins, except in {@code kv} where every pair is kept, in order;
+ *   <li>{@code kv} numbers become an {@code Integer}, {@code Long}, {@code BigInteger}, {@code Double} or
+ *       {@code BigDecimal}, except a number longer than 1000 characters or with an exponent beyond 100,000 either way
+ *       (such as {@code 1e999999999}): it is kept as its JSON text, a {@code String}, so that nothing is lost and
+ *       nothing downstream gets a number that takes gigabytes or hours to print or convert.
  * </ul>
  *
  * <p>Thread-safe; one instance can serve any number of threads.
@@ -49,6 +53,9 @@ public final class EventJsonDecoder {
                         .maxNestingDepth(limits.maxDepth())
                         .maxStringLength(limits.maxStringLength())
                         .maxNameLength(limits.maxStringLength())
+                        // A number is bounded like a string; kv numbers longer than Jackson's default of 1000
+                        // characters are kept as text (see KeyValueJson), and integer fields refuse long ones unparsed.
+                        .maxNumberLength(limits.maxStringLength())
                         .maxDocumentLength(limits.maxDocumentBytes())
                         .build())
                 // Error messages must not echo the untrusted document.

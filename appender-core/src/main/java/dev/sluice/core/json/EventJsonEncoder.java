@@ -40,9 +40,13 @@ import org.slf4j.event.KeyValuePair;
  * {@code dev/sluice/core/json/sluice-event-v1.schema.json}), UTF-8, without a trailing newline.
  *
  * <p>Fields, in this order: {@code v}, {@code ts}, {@code level}, {@code logger}, {@code thread}, {@code message} (the
- * formatted message, or {@code null}), {@code mdc} (omitted when empty), {@code kv} (omitted when empty),
- * {@code markers} (omitted when empty), {@code throwable} (omitted when none), {@code caller} (only when the event
+ * formatted message, or {@code null}), {@code mdc} (omitted when empty), {@code kv} and {@code markers} (omitted when
+ * empty or holding only {@code null}s), {@code throwable} (omitted when none), {@code caller} (only when the event
  * carries caller data), {@code service} and {@code host} (omitted when {@code null}), {@code pid}, {@code seq}.
+ *
+ * <p>Only events at {@code TRACE}, {@code DEBUG}, {@code INFO}, {@code WARN} or {@code ERROR} are encoded; an event
+ * without a level, at {@code OFF} or {@code ALL} (thresholds, not event levels), or without a logger name is refused
+ * with an {@link IllegalArgumentException}.
  *
  * <ul>
  *   <li>{@code kv}: every SLF4J key-value pair in order. Duplicate keys are written as they are; Sluice's decoder keeps
@@ -50,14 +54,33 @@ import org.slf4j.event.KeyValuePair;
  *       numbers ({@code Byte}, {@code Short}, {@code Integer}, {@code Long}, {@code BigInteger}) as JSON integers,
  *       {@code Float}, {@code Double} and {@code BigDecimal} as JSON numbers (NaN and infinities as the strings
  *       {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}), {@code null} as JSON null, anything else as
- *       {@link String#valueOf(Object)} ({@code "[FAILED toString()]"} if that throws).
- *   <li>{@code markers}: the names of the event's top-level markers only; markers referenced by them are not written.
- *   <li>{@code throwable}: see {@link EventJsonSettings#maxThrowableDepth()} and {@link EventJsonSettings#maxFrames()}.
+ *       {@link String#valueOf(Object)} ({@code "[FAILED toString()]"} if that throws anything but an {@link OutOfMemoryError}
+ *       or another {@link VirtualMachineError}; a {@link StackOverflowError} from a recursive {@code toString()} is
+ *       caught too).
+ *   <li>{@code markers}: the names of the event's top-level markers only; markers referenced by them are not written,
+ *       nor are {@code null} markers or names.
+ *   <li>{@code throwable}: the logged throwable, its cause and suppressed throwables, recursively, within
+ *       {@link EventJsonSettings#maxThrowableDepth()} (deeper ones are left out and the last one written is marked
+ *       {@code truncated}), {@link EventJsonSettings#maxFrames()} per throwable and
+ *       {@link EventJsonSettings#maxTotalFrames()} in the whole tree (frames left out are counted in
+ *       {@code omittedFrames}, as are frames shared with the enclosing trace), and
+ *       {@link EventJsonSettings#maxSuppressed()} per throwable (the first ones are written, the rest counted in
+ *       {@code omittedSuppressed}). A throwable seen again on its own path is written once more as {@code cyclic}.
+ *   <li>Long strings: the message, MDC values, {@code kv} string values (including the {@code toString()} of other
+ *       objects) and throwable messages longer than {@link EventJsonSettings#maxStringLength()} characters are cut to
+ *       that length, the end replaced by a marker that counts the characters left out: {@code "first
+ *       characters…[truncated 1234567 chars]"}. A surrogate pair is never split. Other strings are written whole.
  *   <li>Strings are escaped by Jackson: control characters become escapes, surrogate pairs become 4-byte UTF-8, and a
  *       lone surrogate (not valid Unicode) in a value becomes a {@code \}{@code uXXXX} escape, so the output is always
  *       valid UTF-8 and {@link EventJsonDecoder} restores the same Java string. In {@code mdc} and {@code kv} keys a
  *       lone surrogate is replaced by U+FFFD, because JSON parsers (Jackson's included) reject it in field names.
  * </ul>
+ *
+ * <p>Re-encoding a {@link DecodedLoggingEvent} (a relay or consumer forwarding what it received) keeps the producer's
+ * identity: its {@code service}, {@code host} and {@code pid} are written, not this encoder's settings, and any of
+ * them it did not carry stays absent. A {@link DecodedThrowableProxy} keeps its counts: its {@code omittedFrames} are
+ * added to any frames this encoder leaves out, its {@code omittedSuppressed} to any suppressed throwables it leaves
+ * out, and {@code truncated} stays set.
  *
  * <p>Thread-safe and immutable; one instance can serve any number of threads.
  */
@@ -88,7 +111,7 @@ public final class EventJsonEncoder {
     /** An encoder with the given settings. */
     public EventJsonEncoder(EventJsonSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.throwables = new ThrowableJsonWriter(settings.maxThrowableDepth(), settings.maxFrames());
+        this.throwables = new ThrowableJsonWriter(settings);
     }
 
     /** The settings this encoder was built with. */
@@ -100,7 +123,8 @@ public final class EventJsonEncoder {
      * Encodes one event.
      *
      * @return a new array holding one JSON object, UTF-8, no trailing newline
-     * @throws IllegalArgumentException if the event has no level or no logger name
+     * @throws IllegalArgumentException if the event has no level, a level other than {@code TRACE}, {@code DEBUG},
+     *     {@code INFO}, {@code WARN} or {@code ERROR} (that is, {@code OFF} or {@code ALL}), or no logger name
      */
     public byte[] encode(ILoggingEvent event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER_BYTES);
@@ -113,7 +137,8 @@ public final class EventJsonEncoder {
      * closed. Nothing is written when the event is rejected.
      *
      * @throws IOException if {@code out} fails; part of the object may have been written by then
-     * @throws IllegalArgumentException if the event has no level or no logger name
+     * @throws IllegalArgumentException if the event has no level, a level other than {@code TRACE}, {@code DEBUG},
+     *     {@code INFO}, {@code WARN} or {@code ERROR} (that is, {@code OFF} or {@code ALL}), or no logger name
      */
     public void encode(ILoggingEvent event, OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
@@ -143,11 +168,31 @@ public final class EventJsonEncoder {
 
     private static void requireValid(ILoggingEvent event) {
         Objects.requireNonNull(event, "event");
-        if (event.getLevel() == null) {
+        Level level = event.getLevel();
+        if (level == null) {
             throw new IllegalArgumentException("event has no level");
+        }
+        if (!isEventLevel(level)) {
+            throw new IllegalArgumentException(
+                    "event has level " + level
+                            + ", which is a threshold, not an event level: only TRACE, DEBUG, INFO, WARN and ERROR are encoded");
         }
         if (event.getLoggerName() == null) {
             throw new IllegalArgumentException("event has no logger name");
+        }
+    }
+
+    /** The five levels an event can have; {@code OFF} and {@code ALL} are only thresholds. */
+    private static boolean isEventLevel(Level level) {
+        switch (level.toInt()) {
+            case Level.TRACE_INT:
+            case Level.DEBUG_INT:
+            case Level.INFO_INT:
+            case Level.WARN_INT:
+            case Level.ERROR_INT:
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -159,7 +204,7 @@ public final class EventJsonEncoder {
         g.writeStringField(LEVEL, level.toString());
         g.writeStringField(LOGGER, event.getLoggerName());
         g.writeStringField(THREAD, event.getThreadName());
-        g.writeStringField(MESSAGE, event.getFormattedMessage());
+        g.writeStringField(MESSAGE, Truncation.truncate(event.getFormattedMessage(), settings.maxStringLength()));
         writeMdc(g, event.getMDCPropertyMap());
         writeKeyValues(g, event.getKeyValuePairs());
         writeMarkers(g, event.getMarkerList());
@@ -169,37 +214,56 @@ public final class EventJsonEncoder {
             throwables.write(g, throwable);
         }
         writeCaller(g, event);
-        if (settings.service() != null) {
-            g.writeStringField(SERVICE, settings.service());
+        if (event instanceof DecodedLoggingEvent) {
+            writeIdentity(g, (DecodedLoggingEvent) event);
+        } else {
+            writeIdentity(g, settings.service(), settings.host(), settings.pid());
         }
-        if (settings.host() != null) {
-            g.writeStringField(HOST, settings.host());
-        }
-        g.writeNumberField(PID, settings.pid());
         g.writeNumberField(SEQ, event.getSequenceNumber());
         g.writeEndObject();
     }
 
-    private static void writeMdc(JsonGenerator g, Map<String, String> mdc) throws IOException {
+    /**
+     * A decoded event keeps the identity of the process that logged it, as a whole: its {@code seq} counts that
+     * process's events, and a relay that forwards it must not pass it off as its own.
+     */
+    private static void writeIdentity(JsonGenerator g, DecodedLoggingEvent event) throws IOException {
+        writeIdentity(g, event.getService(), event.getHost(), event.getPid());
+    }
+
+    private static void writeIdentity(JsonGenerator g, String service, String host, long pid) throws IOException {
+        if (service != null) {
+            g.writeStringField(SERVICE, service);
+        }
+        if (host != null) {
+            g.writeStringField(HOST, host);
+        }
+        if (pid != DecodedLoggingEvent.UNKNOWN_PID) {
+            g.writeNumberField(PID, pid);
+        }
+    }
+
+    private void writeMdc(JsonGenerator g, Map<String, String> mdc) throws IOException {
         if (mdc == null || mdc.isEmpty()) {
             return;
         }
         g.writeObjectFieldStart(MDC);
         for (Map.Entry<String, String> entry : mdc.entrySet()) {
-            g.writeStringField(fieldName(entry.getKey()), entry.getValue());
+            g.writeStringField(
+                    fieldName(entry.getKey()), Truncation.truncate(entry.getValue(), settings.maxStringLength()));
         }
         g.writeEndObject();
     }
 
-    private static void writeKeyValues(JsonGenerator g, List<KeyValuePair> pairs) throws IOException {
-        if (pairs == null || pairs.isEmpty()) {
+    private void writeKeyValues(JsonGenerator g, List<KeyValuePair> pairs) throws IOException {
+        if (pairs == null || !containsNonNull(pairs)) {
             return;
         }
         g.writeObjectFieldStart(KV);
         for (KeyValuePair pair : pairs) {
             if (pair != null) {
                 g.writeFieldName(fieldName(pair.key));
-                KeyValueJson.writeValue(g, pair.value);
+                KeyValueJson.writeValue(g, pair.value, settings.maxStringLength());
             }
         }
         g.writeEndObject();
@@ -238,13 +302,30 @@ public final class EventJsonEncoder {
         if (markers == null || markers.isEmpty()) {
             return;
         }
-        g.writeArrayFieldStart(MARKERS);
+        boolean started = false;
         for (Marker marker : markers) {
-            if (marker != null) {
-                g.writeString(marker.getName());
+            String name = marker == null ? null : marker.getName();
+            if (name != null) {
+                if (!started) {
+                    g.writeArrayFieldStart(MARKERS);
+                    started = true;
+                }
+                g.writeString(name);
             }
         }
-        g.writeEndArray();
+        if (started) {
+            g.writeEndArray();
+        }
+    }
+
+    /** Whether {@code list} holds at least one non-null element: a field of only {@code null}s is left out. */
+    static boolean containsNonNull(List<?> list) {
+        for (Object each : list) {
+            if (each != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void writeCaller(JsonGenerator g, ILoggingEvent event) throws IOException {

@@ -34,6 +34,7 @@ final class EventJsonFields {
     static final String TRUNCATED = "truncated";
     static final String CAUSE = "cause";
     static final String SUPPRESSED = "suppressed";
+    static final String OMITTED_SUPPRESSED = "omittedSuppressed";
 
     // Frame object (also used for "caller"); "class" is shared with the throwable object.
     static final String METHOD = "method";

@@ -78,10 +78,16 @@ final class JsonCursor {
         throw fail("expected a boolean but found " + describe(token));
     }
 
+    /**
+     * Longest integer text that can fit a {@code long}: {@value} ({@code -9223372036854775808}). Longer text is refused
+     * before Jackson is asked for the number type, which would parse a {@code BigInteger} of any length.
+     */
+    private static final int MAX_LONG_CHARS = 20;
+
     /** The current integer value when it fits a {@code long}; fails on anything else. */
     long longValue() throws IOException {
         expect(JsonToken.VALUE_NUMBER_INT, "an integer");
-        NumberType type = parser.getNumberType();
+        NumberType type = parser.getTextLength() > MAX_LONG_CHARS ? NumberType.BIG_INTEGER : parser.getNumberType();
         if (type != NumberType.INT && type != NumberType.LONG) {
             throw fail("integer out of range: " + quote(parser.getText()));
         }
@@ -91,7 +97,7 @@ final class JsonCursor {
     /** The current integer value when it fits an {@code int}; fails on anything else. */
     int intValue() throws IOException {
         expect(JsonToken.VALUE_NUMBER_INT, "an integer");
-        if (parser.getNumberType() != NumberType.INT) {
+        if (parser.getTextLength() > MAX_LONG_CHARS || parser.getNumberType() != NumberType.INT) {
             throw fail("integer out of range: " + quote(parser.getText()));
         }
         return parser.getIntValue();

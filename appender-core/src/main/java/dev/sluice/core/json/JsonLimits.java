@@ -83,7 +83,10 @@ public final class JsonLimits {
         return maxDepth;
     }
 
-    /** Longest string (value or field name) accepted, in characters; defaults to {@value #DEFAULT_MAX_STRING_LENGTH}. */
+    /**
+     * Longest string (value or field name) or number accepted, in characters; defaults to {@value
+     * #DEFAULT_MAX_STRING_LENGTH}.
+     */
     public int maxStringLength() {
         return maxStringLength;
     }

@@ -28,6 +28,9 @@ import java.util.List;
  *   <tr><td>{@code host}</td><td>the context property {@code HOSTNAME}, else the local host name, else omitted</td></tr>
  *   <tr><td>{@code maxThrowableDepth}</td><td>{@value EventJsonSettings#DEFAULT_MAX_THROWABLE_DEPTH}</td></tr>
  *   <tr><td>{@code maxFrames}</td><td>{@value EventJsonSettings#DEFAULT_MAX_FRAMES}</td></tr>
+ *   <tr><td>{@code maxTotalFrames}</td><td>{@value EventJsonSettings#DEFAULT_MAX_TOTAL_FRAMES}</td></tr>
+ *   <tr><td>{@code maxSuppressed}</td><td>{@value EventJsonSettings#DEFAULT_MAX_SUPPRESSED}</td></tr>
+ *   <tr><td>{@code maxStringLength}</td><td>{@value EventJsonSettings#DEFAULT_MAX_STRING_LENGTH}</td></tr>
  * </table>
  *
  * <p>{@link #start()} reports each invalid setting as an error status and leaves the encoder stopped; it never throws.
@@ -41,6 +44,9 @@ public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
     private String host;
     private int maxThrowableDepth = EventJsonSettings.DEFAULT_MAX_THROWABLE_DEPTH;
     private int maxFrames = EventJsonSettings.DEFAULT_MAX_FRAMES;
+    private int maxTotalFrames = EventJsonSettings.DEFAULT_MAX_TOTAL_FRAMES;
+    private int maxSuppressed = EventJsonSettings.DEFAULT_MAX_SUPPRESSED;
+    private int maxStringLength = EventJsonSettings.DEFAULT_MAX_STRING_LENGTH;
 
     // Written by start() and read by encode(), possibly on other threads.
     private volatile EventJsonEncoder encoder;
@@ -81,6 +87,33 @@ public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
         return maxFrames;
     }
 
+    /** See {@link EventJsonSettings.Builder#maxTotalFrames(int)}. */
+    public void setMaxTotalFrames(int maxTotalFrames) {
+        this.maxTotalFrames = maxTotalFrames;
+    }
+
+    public int getMaxTotalFrames() {
+        return maxTotalFrames;
+    }
+
+    /** See {@link EventJsonSettings.Builder#maxSuppressed(int)}. */
+    public void setMaxSuppressed(int maxSuppressed) {
+        this.maxSuppressed = maxSuppressed;
+    }
+
+    public int getMaxSuppressed() {
+        return maxSuppressed;
+    }
+
+    /** See {@link EventJsonSettings.Builder#maxStringLength(int)}. */
+    public void setMaxStringLength(int maxStringLength) {
+        this.maxStringLength = maxStringLength;
+    }
+
+    public int getMaxStringLength() {
+        return maxStringLength;
+    }
+
     @Override
     public void start() {
         if (isStarted()) {
@@ -90,7 +123,10 @@ public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
                 .service(service != null ? service : defaultService())
                 .host(host != null ? host : defaultHost())
                 .maxThrowableDepth(maxThrowableDepth)
-                .maxFrames(maxFrames);
+                .maxFrames(maxFrames)
+                .maxTotalFrames(maxTotalFrames)
+                .maxSuppressed(maxSuppressed)
+                .maxStringLength(maxStringLength);
         List<String> problems = settings.problems();
         if (!problems.isEmpty()) {
             for (String problem : problems) {

@@ -9,6 +9,7 @@ import static dev.sluice.core.json.EventJsonFields.LINE;
 import static dev.sluice.core.json.EventJsonFields.MESSAGE;
 import static dev.sluice.core.json.EventJsonFields.METHOD;
 import static dev.sluice.core.json.EventJsonFields.OMITTED_FRAMES;
+import static dev.sluice.core.json.EventJsonFields.OMITTED_SUPPRESSED;
 import static dev.sluice.core.json.EventJsonFields.SUPPRESSED;
 import static dev.sluice.core.json.EventJsonFields.TRUNCATED;
 
@@ -47,6 +48,7 @@ final class ThrowableJsonReader {
         boolean truncated = false;
         DecodedThrowableProxy cause = null;
         DecodedThrowableProxy[] suppressed = NO_SUPPRESSED;
+        int omittedSuppressed = 0;
         JsonToken token;
         while ((token = cursor.next()) == JsonToken.FIELD_NAME) {
             String name = cursor.fieldName();
@@ -62,10 +64,7 @@ final class ThrowableJsonReader {
                     frames = readFrames();
                     break;
                 case OMITTED_FRAMES:
-                    omittedFrames = cursor.intValue();
-                    if (omittedFrames < 0) {
-                        throw cursor.fail("must not be negative, was " + omittedFrames);
-                    }
+                    omittedFrames = count();
                     break;
                 case CYCLIC:
                     cyclic = cursor.bool();
@@ -78,6 +77,9 @@ final class ThrowableJsonReader {
                     break;
                 case SUPPRESSED:
                     suppressed = readSuppressed();
+                    break;
+                case OMITTED_SUPPRESSED:
+                    omittedSuppressed = count();
                     break;
                 default:
                     // Unknown fields come from newer producers: ignore them.
@@ -92,7 +94,16 @@ final class ThrowableJsonReader {
             throw cursor.fail("missing required field '" + FRAMES + "'");
         }
         return new DecodedThrowableProxy(
-                className, message, frames, omittedFrames, cyclic, truncated, cause, suppressed);
+                className, message, frames, omittedFrames, cyclic, truncated, cause, suppressed, omittedSuppressed);
+    }
+
+    /** A non-negative {@code int} at the current token. */
+    private int count() throws IOException {
+        int count = cursor.intValue();
+        if (count < 0) {
+            throw cursor.fail("must not be negative, was " + count);
+        }
+        return count;
     }
 
     /** Reads a frame object ({@code class}, {@code method}, {@code file}, {@code line}) at the current token. */

@@ -6,7 +6,9 @@ import java.time.format.DateTimeFormatterBuilder;
 
 /**
  * Formats epoch milliseconds as ISO-8601 UTC with exactly three fraction digits, e.g.
- * {@code 2026-11-21T18:35:56.123Z}. Thread-safe.
+ * {@code 2026-11-21T18:35:56.123Z}. Years outside 0000-9999 come out as ISO-8601 expanded years, with a sign and as
+ * many digits as needed ({@code +10000-01-01T00:00:00.000Z}, {@code -0001-12-31T23:59:59.999Z}): every {@code long}
+ * is written, and {@link java.time.Instant#parse} reads it back. Thread-safe.
  *
  * <p>Events arrive in bursts within the same second, so the text up to the seconds is formatted once per second and
  * cached; only the milliseconds are appended per event. This avoids a {@link DateTimeFormatter} call on the hot path.

@@ -12,6 +12,26 @@
  *       NDJSON on any appender.
  * </ul>
  *
+ * <p>What the encoder writes always fits a decoder with the default {@link dev.sluice.core.json.JsonLimits} as far as
+ * counts and string lengths go (settings in {@link dev.sluice.core.json.EventJsonSettings}, each bounded accordingly):
+ *
+ * <ul>
+ *   <li>the message, MDC values, {@code kv} string values and throwable messages are cut to {@code maxStringLength}
+ *       characters (default 4193280), ending with a marker such as {@code …[truncated 1234567 chars]} that counts
+ *       the characters left out, the marker included in the length; a surrogate pair is never split;
+ *   <li>a {@code throwable} is cut to {@code maxThrowableDepth} (default 16, the last throwable written marked
+ *       {@code truncated}), {@code maxFrames} per throwable (default 256) and {@code maxTotalFrames} in the whole tree
+ *       (default 2048), frames left out being counted in {@code omittedFrames}, and {@code maxSuppressed} suppressed
+ *       throwables per throwable (default 32), the rest counted in {@code omittedSuppressed};
+ *   <li>an event at level {@code OFF} or {@code ALL}, without a level or without a logger name is refused with an
+ *       {@code IllegalArgumentException}; {@code kv} and {@code markers} holding only {@code null}s are left out.
+ * </ul>
+ *
+ * <p>Re-encoding a {@link dev.sluice.core.json.DecodedLoggingEvent} (forwarding) keeps the producer's {@code service},
+ * {@code host} and {@code pid}, and a decoded throwable's {@code omittedFrames}, {@code omittedSuppressed} and
+ * {@code truncated}. The decoder keeps a {@code kv} number too costly to use (an exponent beyond 100,000 either way,
+ * or more than 1000 characters) as its text.
+ *
  * <p>The format is described by the JSON Schema (draft 2020-12) resource
  * {@code dev/sluice/core/json/sluice-event-v1.schema.json} in this jar. Example:
  *

@@ -18,7 +18,8 @@ class DecodedThrowableProxyTest {
             false,
             false,
             null,
-            new DecodedThrowableProxy[0]);
+            new DecodedThrowableProxy[0],
+            0);
     private final DecodedThrowableProxy proxy = new DecodedThrowableProxy(
             "java.lang.RuntimeException",
             "boom",
@@ -27,7 +28,8 @@ class DecodedThrowableProxyTest {
             false,
             true,
             null,
-            new DecodedThrowableProxy[] {suppressed});
+            new DecodedThrowableProxy[] {suppressed},
+            5);
 
     @Test
     void exposesWhatWasDecoded() {
@@ -40,6 +42,8 @@ class DecodedThrowableProxyTest {
         assertThat(proxy.isCyclic()).isFalse();
         assertThat(proxy.getCause()).isNull();
         assertThat(proxy.getSuppressed()).containsExactly(suppressed);
+        assertThat(proxy.getOmittedSuppressed()).isEqualTo(5);
+        assertThat(suppressed.getOmittedSuppressed()).isZero();
         assertThat(proxy).hasToString("java.lang.RuntimeException: boom");
         assertThat(suppressed).hasToString("java.lang.IllegalArgumentException");
         assertThat(suppressed.getSuppressed()).isEmpty();

@@ -19,10 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.helpers.BasicMarkerFactory;
@@ -186,6 +189,32 @@ class EventJsonDecoderTest {
     }
 
     @Test
+    void roundTripsAMessageLongerThanTheDefaultStringLimitCutToFitIt() {
+        String message = "x".repeat(JsonLimits.DEFAULT_MAX_STRING_LENGTH + 1); // 4194305 characters
+
+        String decoded = roundTrip(events.event(message)).getFormattedMessage();
+
+        // Cut to the default maxStringLength of 4193280 characters, the 23-character marker included.
+        assertThat(decoded).isEqualTo("x".repeat(4_193_257) + "…[truncated 1048 chars]");
+        assertThat(decoded).hasSize(EventJsonSettings.DEFAULT_MAX_STRING_LENGTH);
+    }
+
+    @Test
+    void roundTripsMdcValuesKvStringsAndThrowableMessagesLongerThanTheDefaultStringLimit() {
+        String text = "x".repeat(JsonLimits.DEFAULT_MAX_STRING_LENGTH + 1);
+        String cut = "x".repeat(4_193_257) + "…[truncated 1048 chars]";
+        LoggingEvent event = events.event(Level.ERROR, "long", new IllegalStateException(text));
+        event.setMDCPropertyMap(Map.of("m", text));
+        event.addKeyValuePair(new KeyValuePair("k", text));
+
+        DecodedLoggingEvent decoded = roundTrip(event);
+
+        assertThat(decoded.getMDCPropertyMap().get("m")).isEqualTo(cut);
+        assertThat(decoded.getKeyValuePairs().get(0).value).isEqualTo(cut);
+        assertThat(decoded.getThrowableProxy().getMessage()).isEqualTo(cut);
+    }
+
+    @Test
     void roundTripsKeyValueTypes() {
         LoggingEvent event = events.event("kv");
         Object[][] pairs = {
@@ -227,6 +256,60 @@ class EventJsonDecoderTest {
                         tuple("nan", "NaN"),
                         tuple("null", null),
                         tuple("other", "[x]"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"1e999999999", "-1E-999999999", "1e100001", "1.5e-100001", "1e9999999999", "-0e-99999999999"})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void keepsAKeyValueNumberWithAnAbsurdExponentAsItsText(String number) {
+        DecodedLoggingEvent decoded = decoder.decode(minimalWith("\"kv\":{\"k\":" + number + "}"));
+
+        assertThat(decoded.getKeyValuePairs().get(0).value).isEqualTo(number);
+    }
+
+    @Test
+    void readsAKeyValueNumberWithAnExponentUpTo100000AsANumber() {
+        List<KeyValuePair> decoded = decoder.decode(minimalWith("\"kv\":{\"a\":1e100000,\"b\":1e-100000}"))
+                .getKeyValuePairs();
+
+        assertThat(decoded.get(0).value).isEqualTo(new BigDecimal("1e100000"));
+        assertThat(decoded.get(1).value).isEqualTo(new BigDecimal("1e-100000"));
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void keepsAKeyValueNumberLongerThan1000CharactersAsItsText() {
+        String digits1000 = "9".repeat(1000);
+        String digits1001 = "9".repeat(1001);
+        String decimal1001 = "0." + "1".repeat(999);
+        String huge = "7".repeat(1_000_000);
+        BigInteger written = BigInteger.TEN.pow(2000);
+        LoggingEvent event = events.event("big");
+        event.addKeyValuePair(new KeyValuePair("written", written));
+
+        List<KeyValuePair> decoded = decoder.decode(minimalWith("\"kv\":{\"a\":" + digits1000 + ",\"b\":" + digits1001
+                        + ",\"c\":" + decimal1001 + ",\"d\":" + huge + "}"))
+                .getKeyValuePairs();
+
+        assertThat(decoded)
+                .extracting(p -> p.value)
+                .containsExactly(new BigInteger(digits1000), digits1001, decimal1001, huge);
+        assertThat(roundTrip(event).getKeyValuePairs().get(0).value).isEqualTo(written.toString());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void rejectsAnIntegerFieldTooLongForALongWithoutParsingIt() {
+        String huge = "7".repeat(1_000_000);
+
+        assertRejected(minimalWith("\"pid\":" + huge), "field 'pid': integer out of range: '777");
+        assertRejected(minimalWith("\"seq\":-" + huge), "field 'seq': integer out of range: '-777");
+        assertRejected(
+                minimalWith("\"caller\":{\"class\":\"A\",\"method\":\"m\",\"line\":" + huge + "}"),
+                "field 'caller.line': integer out of range: '777");
+        assertThat(decoder.decode(minimalWith("\"pid\":-9223372036854775808")).getPid())
+                .isEqualTo(Long.MIN_VALUE);
     }
 
     @Test
@@ -271,6 +354,92 @@ class EventJsonDecoderTest {
         assertThat(second.getMessage()).isEqualTo("2");
         assertThat(second.isTruncated()).isTrue();
         assertThat(second.getCause()).isNull();
+    }
+
+    @Test
+    void roundTripsMoreSuppressedThrowablesThanTheDefaultLimitByCappingThem() {
+        RuntimeException top = TestEvents.withFrames(new RuntimeException("close all"), 1);
+        for (int i = 0; i <= JsonLimits.DEFAULT_MAX_SUPPRESSED; i++) {
+            top.addSuppressed(TestEvents.withFrames(new IllegalStateException("close " + i), 1));
+        }
+
+        DecodedThrowableProxy decoded = (DecodedThrowableProxy)
+                roundTrip(events.event(Level.ERROR, "shutdown", top)).getThrowableProxy();
+
+        assertThat(decoded.getSuppressed()).hasSize(EventJsonSettings.DEFAULT_MAX_SUPPRESSED);
+        assertThat(decoded.getSuppressed()[31].getMessage()).isEqualTo("close 31");
+        assertThat(decoded.getOmittedSuppressed())
+                .isEqualTo(JsonLimits.DEFAULT_MAX_SUPPRESSED + 1 - EventJsonSettings.DEFAULT_MAX_SUPPRESSED);
+    }
+
+    @Test
+    void theLargestThrowableTheEncoderCanWriteFitsTheDefaultLimits() {
+        // A suppressed chain to beyond the deepest depth, each with more frames than the largest frame cap and frames
+        // of its own (none common with the enclosing trace), and more suppressed throwables than the largest cap.
+        int frames = EventJsonSettings.MAX_FRAMES + 1;
+        Exception top = framesNamed(new Exception("top"), "L0", frames);
+        Exception current = top;
+        for (int depth = 1; depth <= EventJsonSettings.MAX_THROWABLE_DEPTH; depth++) {
+            Exception next = framesNamed(new Exception("level " + depth), "L" + depth, frames);
+            current.addSuppressed(next);
+            current = next;
+        }
+        for (int i = 0; i < EventJsonSettings.MAX_SUPPRESSED; i++) {
+            top.addSuppressed(new IllegalStateException("sibling " + i));
+        }
+        EventJsonEncoder largest = new EventJsonEncoder(EventJsonSettings.builder()
+                .maxThrowableDepth(EventJsonSettings.MAX_THROWABLE_DEPTH)
+                .maxFrames(EventJsonSettings.MAX_FRAMES)
+                .maxTotalFrames(EventJsonSettings.MAX_TOTAL_FRAMES)
+                .maxSuppressed(EventJsonSettings.MAX_SUPPRESSED)
+                .build());
+        LoggingEvent event = events.event(Level.ERROR, "largest", top);
+
+        DecodedThrowableProxy decoded =
+                (DecodedThrowableProxy) decoder.decode(largest.encode(event)).getThrowableProxy();
+        DecodedThrowableProxy byDefault =
+                (DecodedThrowableProxy) roundTrip(event).getThrowableProxy();
+
+        assertThat(countFrames(decoded)).isEqualTo(EventJsonSettings.MAX_TOTAL_FRAMES);
+        assertThat(decoded.getSuppressed()).hasSize(EventJsonSettings.MAX_SUPPRESSED);
+        assertThat(decoded.getOmittedSuppressed()).isEqualTo(1);
+        assertThat(countFrames(byDefault)).isEqualTo(EventJsonSettings.DEFAULT_MAX_TOTAL_FRAMES);
+        assertThat(byDefault.getStackTraceElementProxyArray()).hasSize(EventJsonSettings.DEFAULT_MAX_FRAMES);
+        assertThat(byDefault.getSuppressed()).hasSize(EventJsonSettings.DEFAULT_MAX_SUPPRESSED);
+    }
+
+    private static <T extends Throwable> T framesNamed(T e, String className, int count) {
+        StackTraceElement[] frames = new StackTraceElement[count];
+        for (int i = 0; i < count; i++) {
+            frames[i] = new StackTraceElement("com.example." + className, "m" + i, className + ".java", i + 1);
+        }
+        e.setStackTrace(frames);
+        return e;
+    }
+
+    private static int countFrames(IThrowableProxy proxy) {
+        int count = proxy.getStackTraceElementProxyArray().length;
+        if (proxy.getCause() != null) {
+            count += countFrames(proxy.getCause());
+        }
+        for (IThrowableProxy each : proxy.getSuppressed()) {
+            count += countFrames(each);
+        }
+        return count;
+    }
+
+    @Test
+    void readsOmittedSuppressed() {
+        DecodedThrowableProxy decoded = (DecodedThrowableProxy)
+                decoder.decode(minimalWith("\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedSuppressed\":7}"))
+                        .getThrowableProxy();
+
+        assertThat(decoded.getOmittedSuppressed()).isEqualTo(7);
+        assertThat(decoded.getSuppressed()).isEmpty();
+        assertThat(((DecodedThrowableProxy) decoder.decode(minimalWith("\"throwable\":{\"class\":\"X\",\"frames\":[]}"))
+                                .getThrowableProxy())
+                        .getOmittedSuppressed())
+                .isZero();
     }
 
     @Test
@@ -418,6 +587,8 @@ class EventJsonDecoderTest {
                 "frame line range  |`\"throwable\":{\"class\":\"X\",\"frames\":[{\"class\":\"A\",\"method\":\"m\",\"line\":3000000000}]}`|field 'throwable.frames[0].line': integer out of range: '3000000000'",
                 "cyclic string     |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"cyclic\":\"yes\"}`|field 'throwable.cyclic': expected a boolean but found a string",
                 "omitted negative  |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedFrames\":-1}`|field 'throwable.omittedFrames': must not be negative, was -1",
+                "suppressed count  |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedSuppressed\":-2}`|field 'throwable.omittedSuppressed': must not be negative, was -2",
+                "suppressed text   |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedSuppressed\":\"2\"}`|field 'throwable.omittedSuppressed': expected an integer but found a string",
                 "suppressed object |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"suppressed\":{}}`|field 'throwable.suppressed': expected an array but found an object",
                 "caller array      |`\"caller\":[]`|field 'caller': expected an object but found an array",
             })

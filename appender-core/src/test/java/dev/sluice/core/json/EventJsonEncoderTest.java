@@ -26,19 +26,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Marker;
 import org.slf4j.helpers.BasicMarkerFactory;
 import tools.jackson.databind.JsonNode;
 
 class EventJsonEncoderTest {
 
+    private static final String MINIMAL =
+            "{\"v\":1,\"ts\":\"2026-11-21T18:35:56.123Z\",\"level\":\"INFO\",\"logger\":\"a.B\"}";
+
     private final TestEvents events = new TestEvents();
+    private final EventJsonDecoder decoder = new EventJsonDecoder();
     private final EventJsonEncoder encoder = new EventJsonEncoder(EventJsonSettings.builder()
             .service("billing")
             .host("host-1")
             .pid(4242)
             .build());
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
 
     private LoggingEvent richEvent() {
         LoggingEvent event = events.event(Level.WARN, "paid {} of {}", new IllegalStateException("boom"), 3, 5);
@@ -105,6 +116,58 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    void cutsTheMessageMdcValuesKvStringsAndThrowableMessagesToMaxStringLength() {
+        String longText = "x".repeat(100);
+        String cut = "x".repeat(43) + "…[truncated 57 chars]";
+        Object longObject = new Object() {
+            @Override
+            public String toString() {
+                return longText;
+            }
+        };
+        LoggingEvent event = events.event(Level.ERROR, longText, new IllegalStateException(longText));
+        event.setMDCPropertyMap(Map.of("m", longText));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("s", longText));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("o", longObject));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("n", new BigInteger("9".repeat(100))));
+        EventJsonEncoder capped = new EventJsonEncoder(
+                EventJsonSettings.builder().maxStringLength(64).build());
+
+        JsonNode json = tree(capped.encode(event));
+
+        assertThat(json.get("message").stringValue()).isEqualTo(cut).hasSize(64);
+        assertThat(json.get("mdc").get("m").stringValue()).isEqualTo(cut);
+        assertThat(json.get("kv").get("s").stringValue()).isEqualTo(cut);
+        assertThat(json.get("kv").get("o").stringValue()).isEqualTo(cut);
+        assertThat(json.get("kv").get("n").isNumber()).isTrue();
+        assertThat(json.get("throwable").get("message").stringValue()).isEqualTo(cut);
+    }
+
+    @Test
+    void writesOtherLongStringsWhole() {
+        String longText = "y".repeat(100);
+        LoggingEvent event = new LoggingEvent(TestEvents.FQCN, events.logger, Level.INFO, "x", null, null);
+        event.setThreadName(longText);
+        event.setMDCPropertyMap(Map.of(longText, "v"));
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair(longText, 1));
+        event.addMarker(new BasicMarkerFactory().getDetachedMarker(longText));
+        EventJsonEncoder capped = new EventJsonEncoder(EventJsonSettings.builder()
+                .service(longText)
+                .host(longText)
+                .maxStringLength(64)
+                .build());
+
+        JsonNode json = tree(capped.encode(event));
+
+        assertThat(json.get("thread").stringValue()).isEqualTo(longText);
+        assertThat(names(json.get("mdc"))).containsExactly(longText);
+        assertThat(names(json.get("kv"))).containsExactly(longText);
+        assertThat(json.get("markers").get(0).stringValue()).isEqualTo(longText);
+        assertThat(json.get("service").stringValue()).isEqualTo(longText);
+        assertThat(json.get("host").stringValue()).isEqualTo(longText);
+    }
+
+    @Test
     void writesTimestampsWithExactlyThreeFractionDigitsInUtc() {
         LoggingEvent event = events.event("x");
         event.setTimeStamp(0);
@@ -113,6 +176,26 @@ class EventJsonEncoderTest {
         assertThat(tree(encoder.encode(event)).get("ts").stringValue()).isEqualTo("2026-11-21T18:35:56.005Z");
         event.setTimeStamp(-1);
         assertThat(tree(encoder.encode(event)).get("ts").stringValue()).isEqualTo("1969-12-31T23:59:59.999Z");
+    }
+
+    @Test
+    void writesYearsOutside0000To9999AsIsoExpandedYearsThatDecodeToTheSameTime() {
+        LoggingEvent event = events.event("x");
+        long[] millis = {253_402_300_800_000L, -62_167_219_200_001L, Long.MAX_VALUE, Long.MIN_VALUE};
+        String[] expected = {
+            "+10000-01-01T00:00:00.000Z",
+            "-0001-12-31T23:59:59.999Z",
+            "+292278994-08-17T07:12:55.807Z",
+            "-292275055-05-16T16:47:04.192Z"
+        };
+
+        for (int i = 0; i < millis.length; i++) {
+            event.setTimeStamp(millis[i]);
+            byte[] json = encoder.encode(event);
+
+            assertThat(tree(json).get("ts").stringValue()).isEqualTo(expected[i]);
+            assertThat(decoder.decode(json).getTimeStamp()).isEqualTo(millis[i]);
+        }
     }
 
     @Test
@@ -153,6 +236,79 @@ class EventJsonEncoderTest {
                         + "\"bi\":123456789012345678901234567890,\"f\":1.1,\"d\":2.5,\"bd\":1.50,"
                         + "\"nan\":\"NaN\",\"inf\":\"Infinity\",\"finf\":\"-Infinity\",\"n\":null,"
                         + "\"obj\":\"[1, 2]\",\"bad\":\"[FAILED toString()]\"}");
+    }
+
+    @Test
+    void omitsKeyValuesThatAreAllNull() {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(null); // LoggingEvent.addKeyValuePair accepts null (addMarker ignores it)
+        event.addKeyValuePair(null);
+
+        assertThat(tree(encoder.encode(event)).has("kv")).isFalse();
+
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("k", 1));
+        assertThat(text(encoder.encode(event))).contains("\"kv\":{\"k\":1}");
+    }
+
+    @Test
+    void omitsMarkersThatAreAllNullOrUnnamed() {
+        Marker unnamed = (Marker) Proxy.newProxyInstance(
+                Marker.class.getClassLoader(), new Class<?>[] {Marker.class}, (proxy, method, args) -> null);
+        List<Marker> markers = new ArrayList<>();
+        markers.add(null);
+        markers.add(unnamed);
+
+        assertThat(tree(encoder.encode(overriding(events.event("x"), "getMarkerList", markers)))
+                        .has("markers"))
+                .isFalse();
+
+        markers.add(new BasicMarkerFactory().getDetachedMarker("AUDIT"));
+        assertThat(text(encoder.encode(overriding(events.event("x"), "getMarkerList", markers))))
+                .contains("\"markers\":[\"AUDIT\"]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"StackOverflowError", "NoClassDefFoundError", "AssertionError", "checked"})
+    void writesFailedToStringForAKeyValueWhoseToStringThrowsAnyError(String thrown) {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("bad", throwingToString(thrown)));
+
+        byte[] json = encoder.encode(event);
+
+        assertThat(decoder.decode(json).getKeyValuePairs().get(0).value).isEqualTo(EventJsonEncoder.FAILED_TO_STRING);
+    }
+
+    @Test
+    void rethrowsAnOutOfMemoryErrorFromAKeyValueToString() {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(new org.slf4j.event.KeyValuePair("bad", throwingToString("OutOfMemoryError")));
+
+        assertThatThrownBy(() -> encoder.encode(event)).isInstanceOf(OutOfMemoryError.class);
+    }
+
+    private static Object throwingToString(String thrown) {
+        return new Object() {
+            @Override
+            public String toString() {
+                switch (thrown) {
+                    case "StackOverflowError":
+                        throw new StackOverflowError("recursive toString");
+                    case "NoClassDefFoundError":
+                        throw new NoClassDefFoundError("com/example/Missing");
+                    case "AssertionError":
+                        throw new AssertionError("invariant");
+                    case "OutOfMemoryError":
+                        throw new OutOfMemoryError("simulated");
+                    default:
+                        return sneakyThrow(new java.io.IOException("checked, thrown sneakily"));
+                }
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> String sneakyThrow(Throwable e) throws E {
+        throw (E) e;
     }
 
     @Test
@@ -239,6 +395,79 @@ class EventJsonEncoderTest {
     }
 
     @Test
+    void capsSuppressedThrowablesAndCountsTheRest() {
+        RuntimeException top = new RuntimeException("close all");
+        for (int i = 0; i < 5; i++) {
+            top.addSuppressed(new IllegalStateException("close " + i));
+        }
+        EventJsonEncoder capped = new EventJsonEncoder(
+                EventJsonSettings.builder().maxSuppressed(2).build());
+
+        JsonNode json = tree(capped.encode(events.event(Level.ERROR, "x", top))).get("throwable");
+
+        assertThat(json.get("suppressed").size()).isEqualTo(2);
+        assertThat(json.get("suppressed").get(1).get("message").stringValue()).isEqualTo("close 1");
+        assertThat(json.get("omittedSuppressed").intValue()).isEqualTo(3);
+        assertThat(names(json)).endsWith("suppressed", "omittedSuppressed");
+    }
+
+    @Test
+    void writesOnlyTheCountOfSuppressedThrowablesWhenMaxSuppressedIsZero() {
+        RuntimeException top = new RuntimeException("close all");
+        top.addSuppressed(new IllegalStateException("close"));
+        EventJsonEncoder none = new EventJsonEncoder(
+                EventJsonSettings.builder().maxSuppressed(0).build());
+
+        JsonNode json = tree(none.encode(events.event(Level.ERROR, "x", top))).get("throwable");
+
+        assertThat(json.has("suppressed")).isFalse();
+        assertThat(json.get("omittedSuppressed").intValue()).isEqualTo(1);
+        assertThat(tree(encoder.encode(events.event(Level.ERROR, "x", new RuntimeException())))
+                        .get("throwable")
+                        .has("omittedSuppressed"))
+                .isFalse();
+    }
+
+    @Test
+    void skipsNullSuppressedThrowablesOfAForeignProxy() {
+        IThrowableProxy nullsOnly = new ForeignProxy("com.example.Nulls", null, new IThrowableProxy[] {null, null});
+        IThrowableProxy oneOfThree =
+                new ForeignProxy("com.example.Some", null, new IThrowableProxy[] {null, nullsOnly, null});
+
+        JsonNode json = tree(encoder.encode(withThrowableProxy(events.event("x"), oneOfThree)))
+                .get("throwable");
+
+        assertThat(json.get("suppressed").size()).isEqualTo(1);
+        assertThat(json.has("omittedSuppressed")).isFalse();
+        assertThat(names(json.get("suppressed").get(0))).containsExactly("class", "message", "frames");
+    }
+
+    @Test
+    void capsFramesAcrossTheWholeTreeAndCountsTheRestInEachThrowable() {
+        RuntimeException cause = TestEvents.withFrames(new IllegalStateException("cause"), 6);
+        // Distinct frames, so none is common with the enclosing trace.
+        StackTraceElement[] causeFrames = cause.getStackTrace();
+        for (int i = 0; i < causeFrames.length; i++) {
+            causeFrames[i] = new StackTraceElement("com.example.Cause", "c" + i, "Cause.java", i + 1);
+        }
+        cause.setStackTrace(causeFrames);
+        RuntimeException top = TestEvents.withFrames(new RuntimeException("top", cause), 6);
+        top.addSuppressed(TestEvents.withFrames(new IllegalArgumentException("suppressed"), 3));
+        EventJsonEncoder budget = new EventJsonEncoder(
+                EventJsonSettings.builder().maxTotalFrames(10).build());
+
+        JsonNode json = tree(budget.encode(events.event(Level.ERROR, "x", top))).get("throwable");
+
+        assertThat(json.get("frames").size()).isEqualTo(6);
+        assertThat(json.has("omittedFrames")).isFalse();
+        assertThat(json.get("cause").get("frames").size()).isEqualTo(4);
+        assertThat(json.get("cause").get("omittedFrames").intValue()).isEqualTo(2);
+        JsonNode suppressed = json.get("suppressed").get(0);
+        assertThat(suppressed.get("frames").size()).isZero();
+        assertThat(suppressed.get("omittedFrames").intValue()).isEqualTo(3);
+    }
+
+    @Test
     void writesALogbackCyclicCauseOnceAndMarksIt() {
         Exception a = new Exception("a");
         Exception b = new Exception("b", a);
@@ -301,6 +530,98 @@ class EventJsonEncoderTest {
         assertThat(json.has("cyclic")).isFalse();
         assertThat(json.get("cause").get("cyclic").booleanValue()).isTrue();
         assertThat(json.get("cause").has("cause")).isFalse();
+    }
+
+    @Test
+    void keepsTheProducersIdentityAndThrowableCountsWhenReEncodingADecodedEvent() {
+        byte[] fromWorker = utf8(MINIMAL.substring(0, MINIMAL.length() - 1)
+                + ",\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedFrames\":5,\"truncated\":true,"
+                + "\"omittedSuppressed\":3},\"service\":\"worker\",\"host\":\"w-1\",\"pid\":7,\"seq\":99}");
+        EventJsonEncoder central = new EventJsonEncoder(EventJsonSettings.builder()
+                .service("central")
+                .host("c-1")
+                .pid(1)
+                .build());
+
+        DecodedLoggingEvent forwarded = decoder.decode(central.encode(decoder.decode(fromWorker)));
+
+        DecodedThrowableProxy throwable = (DecodedThrowableProxy) forwarded.getThrowableProxy();
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(forwarded.getSequenceNumber()).as("seq").isEqualTo(99);
+            softly.assertThat(forwarded.getService()).as("service").isEqualTo("worker");
+            softly.assertThat(forwarded.getHost()).as("host").isEqualTo("w-1");
+            softly.assertThat(forwarded.getPid()).as("pid").isEqualTo(7);
+            softly.assertThat(throwable.getOmittedFrames()).as("omittedFrames").isEqualTo(5);
+            softly.assertThat(throwable.isTruncated()).as("truncated").isTrue();
+            softly.assertThat(throwable.getOmittedSuppressed())
+                    .as("omittedSuppressed")
+                    .isEqualTo(3);
+        });
+    }
+
+    @Test
+    void leavesOutIdentityFieldsTheDecodedEventDidNotCarry() {
+        byte[] reEncoded = encoder.encode(decoder.decode(utf8(MINIMAL)));
+
+        assertThat(names(tree(reEncoded)))
+                .doesNotContain("service", "host", "pid")
+                .contains("seq");
+        assertThat(decoder.decode(reEncoded).getPid()).isEqualTo(DecodedLoggingEvent.UNKNOWN_PID);
+    }
+
+    @Test
+    void addsWhatItLeavesOutOfADecodedThrowableToWhatWasLeftOutBefore() {
+        String frame = "{\"class\":\"A\",\"method\":\"m\",\"line\":1}";
+        String suppressed = "{\"class\":\"S\",\"frames\":[" + frame + "],\"omittedFrames\":2}";
+        byte[] received = utf8(MINIMAL.substring(0, MINIMAL.length() - 1)
+                + ",\"throwable\":{\"class\":\"X\",\"frames\":["
+                + frame + "," + frame + "," + frame + "],\"omittedFrames\":10,\"cause\":{\"class\":\"C\",\"frames\":[],"
+                + "\"truncated\":true},\"suppressed\":[" + suppressed + "," + suppressed + "," + suppressed
+                + "],\"omittedSuppressed\":4}}");
+        EventJsonEncoder tighter = new EventJsonEncoder(EventJsonSettings.builder()
+                .maxFrames(2)
+                .maxSuppressed(1)
+                .maxThrowableDepth(2)
+                .build());
+
+        JsonNode json = tree(tighter.encode(decoder.decode(received))).get("throwable");
+
+        assertThat(json.get("frames").size()).isEqualTo(2);
+        assertThat(json.get("omittedFrames").intValue()).isEqualTo(11);
+        assertThat(json.get("cause").get("truncated").booleanValue()).isTrue();
+        assertThat(json.get("suppressed").size()).isEqualTo(1);
+        assertThat(json.get("suppressed").get(0).get("omittedFrames").intValue())
+                .isEqualTo(2);
+        assertThat(json.get("omittedSuppressed").intValue()).isEqualTo(6);
+        assertThat(names(json))
+                .containsExactly(
+                        "class", "message", "frames", "omittedFrames", "cause", "suppressed", "omittedSuppressed");
+    }
+
+    @Test
+    void keepsTheCountsOfADecodedThrowableCutAtTheDepthCapAndNeverOverflowsThem() {
+        byte[] received = utf8(MINIMAL.substring(0, MINIMAL.length() - 1)
+                + ",\"throwable\":{\"class\":\"X\",\"frames\":[{\"class\":\"T\",\"method\":\"t\",\"line\":1}],"
+                + "\"cause\":{\"class\":\"C\",\"frames\":[{\"class\":\"A\",\"method\":\"m\",\"line\":1}],"
+                + "\"omittedFrames\":2147483647,\"truncated\":true,\"omittedSuppressed\":2}}}");
+        EventJsonEncoder shallow = new EventJsonEncoder(EventJsonSettings.builder()
+                .maxThrowableDepth(2)
+                .maxTotalFrames(1)
+                .build());
+        EventJsonEncoder budget = new EventJsonEncoder(
+                EventJsonSettings.builder().maxTotalFrames(1).build());
+        DecodedLoggingEvent event = decoder.decode(received);
+        DecodedThrowableProxy decodedCause =
+                (DecodedThrowableProxy) event.getThrowableProxy().getCause();
+        assertThat(decodedCause.getStackTraceElementProxyArray()).hasSize(1);
+
+        for (EventJsonEncoder each : List.of(shallow, budget)) {
+            JsonNode cause = tree(each.encode(event)).get("throwable").get("cause");
+
+            assertThat(cause.get("omittedFrames").intValue()).isEqualTo(Integer.MAX_VALUE);
+            assertThat(cause.get("truncated").booleanValue()).isTrue();
+            assertThat(cause.get("omittedSuppressed").intValue()).isEqualTo(2);
+        }
     }
 
     @Test
@@ -379,6 +700,20 @@ class EventJsonEncoderTest {
         assertThat(out.size()).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"OFF", "ALL"})
+    void refusesTheThresholdLevelsOffAndAllAndWritesNothing(String levelName) {
+        LoggingEvent event = events.event(Level.toLevel(levelName), "x", null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        assertThatThrownBy(() -> encoder.encode(event, out))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("event has level " + levelName + ", which is a threshold, not an event level: only TRACE,"
+                        + " DEBUG, INFO, WARN and ERROR are encoded");
+        assertThat(out.size()).isZero();
+        assertThatThrownBy(() -> encoder.encode(event)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void encodesConcurrentlyLikeSequentially() throws Exception {
         int threads = 4;
@@ -425,13 +760,65 @@ class EventJsonEncoderTest {
         assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"message\":\"é\"");
     }
 
+    /** An {@link IThrowableProxy} that is not Logback's, with no frames. */
+    private static final class ForeignProxy implements IThrowableProxy {
+        private final String className;
+        private final IThrowableProxy cause;
+        private final IThrowableProxy[] suppressed;
+
+        ForeignProxy(String className, IThrowableProxy cause, IThrowableProxy[] suppressed) {
+            this.className = className;
+            this.cause = cause;
+            this.suppressed = suppressed;
+        }
+
+        @Override
+        public String getMessage() {
+            return null;
+        }
+
+        @Override
+        public String getClassName() {
+            return className;
+        }
+
+        @Override
+        public StackTraceElementProxy[] getStackTraceElementProxyArray() {
+            return new StackTraceElementProxy[0];
+        }
+
+        @Override
+        public int getCommonFrames() {
+            return 0;
+        }
+
+        @Override
+        public IThrowableProxy getCause() {
+            return cause;
+        }
+
+        @Override
+        public IThrowableProxy[] getSuppressed() {
+            return suppressed;
+        }
+
+        @Override
+        public boolean isCyclic() {
+            return false;
+        }
+    }
+
     /** A real event seen through a proxy that swaps in a foreign throwable proxy. */
     private static ILoggingEvent withThrowableProxy(LoggingEvent delegate, IThrowableProxy throwable) {
+        return overriding(delegate, "getThrowableProxy", throwable);
+    }
+
+    /** A real event seen through a proxy whose no-argument method {@code methodName} returns {@code result}. */
+    private static ILoggingEvent overriding(LoggingEvent delegate, String methodName, Object result) {
         return (ILoggingEvent) Proxy.newProxyInstance(
                 ILoggingEvent.class.getClassLoader(),
                 new Class<?>[] {ILoggingEvent.class},
-                (proxy, method, args) ->
-                        method.getName().equals("getThrowableProxy") ? throwable : method.invoke(delegate, args));
+                (proxy, method, args) -> method.getName().equals(methodName) ? result : method.invoke(delegate, args));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

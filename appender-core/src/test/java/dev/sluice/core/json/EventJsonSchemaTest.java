@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.helpers.BasicMarkerFactory;
 
@@ -66,6 +67,7 @@ class EventJsonSchemaTest {
         RuntimeException cause = TestEvents.withFrames(new IllegalStateException("inner"), 30);
         RuntimeException top = new RuntimeException("outer", cause);
         top.addSuppressed(new IllegalArgumentException((String) null));
+        top.addSuppressed(new IllegalArgumentException("second"));
         LoggingEvent event = events.event(Level.ERROR, "paid {}", top, 3);
         event.setMDCPropertyMap(Map.of("requestId", "r-1", "nullable", "x"));
         Object[] values = {
@@ -86,11 +88,17 @@ class EventJsonSchemaTest {
         }
         event.addMarker(new BasicMarkerFactory().getDetachedMarker("AUDIT"));
         event.setCallerData(new StackTraceElement[] {new StackTraceElement("C", "m", null, -1)});
-        EventJsonEncoder capped = new EventJsonEncoder(
-                EventJsonSettings.builder().service("s").host("h").maxFrames(10).build());
+        EventJsonEncoder capped = new EventJsonEncoder(EventJsonSettings.builder()
+                .service("s")
+                .host("h")
+                .maxFrames(10)
+                .maxTotalFrames(12)
+                .maxSuppressed(1)
+                .build());
 
         assertThat(errors(encoder.encode(event))).isEmpty();
         assertThat(errors(capped.encode(event))).isEmpty();
+        assertThat(new String(capped.encode(event), StandardCharsets.UTF_8)).contains("\"omittedSuppressed\":1");
     }
 
     @Test
@@ -128,6 +136,35 @@ class EventJsonSchemaTest {
     }
 
     @Test
+    void acceptsAnEventWhoseKeyValuePairsAreAllNull() {
+        LoggingEvent event = events.event("x");
+        event.addKeyValuePair(null); // LoggingEvent.addKeyValuePair accepts null (addMarker ignores it)
+
+        byte[] json = encoder.encode(event);
+
+        assertThat(errors(json)).as(new String(json, StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            longs = {
+                253_402_300_799_999L /* 9999-12-31T23:59:59.999Z */,
+                253_402_300_800_000L /* +10000-01-01 */,
+                -62_167_219_200_000L /* 0000-01-01 */,
+                -62_167_219_200_001L /* -0001-12-31 */,
+                Long.MAX_VALUE,
+                Long.MIN_VALUE
+            })
+    void acceptsTimestampsOfAnyYearWithExpandedYearsOutside0000To9999(long millis) {
+        LoggingEvent event = events.event("x");
+        event.setTimeStamp(millis);
+
+        byte[] json = encoder.encode(event);
+
+        assertThat(errors(json)).as(new String(json, StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
     void acceptsUnknownTopLevelFields() {
         assertThat(errors(MINIMAL.replace("{", "{\"future\":{\"x\":[1]},"))).isEmpty();
     }
@@ -151,6 +188,9 @@ class EventJsonSchemaTest {
                 "seconds only      |`.123Z`|`Z`",
                 "offset            |`.123Z`|`.123+01:00`",
                 "not a date        |`2026-11-21`|`2026-13-21`",
+                "hour 24           |`T18`|`T24`",
+                "short year        |`2026-`|`026-`",
+                "plus without year |`2026-`|`+-2026-`",
                 "logger number     |`\"a.B\"`|`7`",
             })
     void rejectsInvalidTopLevelValues(String name, String from, String to) {
@@ -173,6 +213,8 @@ class EventJsonSchemaTest {
                 "frame extra        |`\"caller\":{\"class\":\"A\",\"method\":\"m\",\"line\":1,\"col\":2}`",
                 "frame no line      |`\"caller\":{\"class\":\"A\",\"method\":\"m\"}`",
                 "omitted zero       |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedFrames\":0}`",
+                "omitted supp. zero |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"omittedSuppressed\":0}`",
+                "empty suppressed   |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"suppressed\":[]}`",
                 "cyclic false       |`\"throwable\":{\"class\":\"X\",\"frames\":[],\"cyclic\":false}`",
                 "pid string         |`\"pid\":\"1\"`",
             })

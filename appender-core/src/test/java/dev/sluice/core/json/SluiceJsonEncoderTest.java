@@ -48,6 +48,9 @@ class SluiceJsonEncoderTest {
                 + "      <host>box-1</host>\n"
                 + "      <maxFrames>5</maxFrames>\n"
                 + "      <maxThrowableDepth>2</maxThrowableDepth>\n"
+                + "      <maxTotalFrames>6</maxTotalFrames>\n"
+                + "      <maxSuppressed>1</maxSuppressed>\n"
+                + "      <maxStringLength>100</maxStringLength>\n"
                 + "    </encoder>\n"
                 + "  </appender>\n"
                 + "  <root level=\"DEBUG\"><appender-ref ref=\"FILE\"/></root>\n"
@@ -58,33 +61,44 @@ class SluiceJsonEncoderTest {
 
         context.getMDCAdapter().put("requestId", "r-1");
         logger.info("first {}", 1);
+        logger.info("long {}", "z".repeat(200));
         context.getMDCAdapter().clear();
         logger.atWarn().addKeyValue("orderId", 9).log("second");
-        logger.error("third", new RuntimeException("a", new RuntimeException("b", new RuntimeException("c"))));
+        RuntimeException third = new RuntimeException("a", new RuntimeException("b", new RuntimeException("c")));
+        third.addSuppressed(new IllegalStateException("s1"));
+        third.addSuppressed(new IllegalStateException("s2"));
+        logger.error("third", third);
         logger.trace("below the threshold");
         context.stop();
 
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertThat(Files.readString(file)).endsWith("}\n");
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4);
         List<DecodedLoggingEvent> decoded = lines.stream()
                 .map(line -> decoder.decode(line.getBytes(StandardCharsets.UTF_8)))
                 .collect(Collectors.toList());
         assertThat(decoded)
                 .extracting(ILoggingEvent::getFormattedMessage)
-                .containsExactly("first 1", "second", "third");
+                .containsExactly("first 1", "long " + "z".repeat(73) + "…[truncated 127 chars]", "second", "third");
         assertThat(decoded).extracting(DecodedLoggingEvent::getService).containsOnly("shop");
         assertThat(decoded).extracting(DecodedLoggingEvent::getHost).containsOnly("box-1");
         assertThat(decoded)
                 .extracting(DecodedLoggingEvent::getPid)
                 .containsOnly(ProcessHandle.current().pid());
         assertThat(decoded.get(0).getMDCPropertyMap()).containsEntry("requestId", "r-1");
-        assertThat(decoded.get(1).getLevel()).isEqualTo(Level.WARN);
-        assertThat(decoded.get(1).getKeyValuePairs().get(0).value).isEqualTo(9);
-        DecodedThrowableProxy thrown = (DecodedThrowableProxy) decoded.get(2).getThrowableProxy();
+        assertThat(decoded.get(2).getLevel()).isEqualTo(Level.WARN);
+        assertThat(decoded.get(2).getKeyValuePairs().get(0).value).isEqualTo(9);
+        DecodedThrowableProxy thrown = (DecodedThrowableProxy) decoded.get(3).getThrowableProxy();
         assertThat(thrown.getStackTraceElementProxyArray()).hasSize(5);
         assertThat(thrown.getOmittedFrames()).isPositive();
         assertThat(((DecodedThrowableProxy) thrown.getCause()).isTruncated()).isTrue();
+        // maxTotalFrames: 5 frames on top, the cause's are all common with it, 1 left for the suppressed throwable.
+        assertThat(thrown.getCause().getStackTraceElementProxyArray()).isEmpty();
+        assertThat(thrown.getSuppressed()).hasSize(1);
+        assertThat(thrown.getSuppressed()[0].getStackTraceElementProxyArray()).hasSize(1);
+        assertThat(((DecodedThrowableProxy) thrown.getSuppressed()[0]).getOmittedFrames())
+                .isPositive();
+        assertThat(thrown.getOmittedSuppressed()).isEqualTo(1);
     }
 
     @Test
@@ -158,6 +172,9 @@ class SluiceJsonEncoderTest {
         SluiceJsonEncoder encoder = encoder();
         encoder.setMaxFrames(0);
         encoder.setMaxThrowableDepth(EventJsonSettings.MAX_THROWABLE_DEPTH + 1);
+        encoder.setMaxTotalFrames(0);
+        encoder.setMaxSuppressed(EventJsonSettings.MAX_SUPPRESSED + 1);
+        encoder.setMaxStringLength(10);
 
         encoder.start();
 
@@ -166,7 +183,11 @@ class SluiceJsonEncoderTest {
         assertThat(errors())
                 .containsExactly(
                         "Invalid <encoder> setting: maxThrowableDepth must be between 1 and 30, was 31. Not starting.",
-                        "Invalid <encoder> setting: maxFrames must be between 1 and 1024, was 0. Not starting.");
+                        "Invalid <encoder> setting: maxFrames must be between 1 and 1024, was 0. Not starting.",
+                        "Invalid <encoder> setting: maxTotalFrames must be between 1 and 8192, was 0. Not starting.",
+                        "Invalid <encoder> setting: maxSuppressed must be between 0 and 1024, was 1025. Not starting.",
+                        "Invalid <encoder> setting: maxStringLength must be between 64 and 4194304, was 10. Not"
+                                + " starting.");
         assertThatThrownBy(() -> encoder.encode(new TestEvents().event("x")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not started");
