@@ -487,40 +487,10 @@ class EventJsonEncoderTest {
 
     @Test
     void stopsAForeignProxyThatIsItsOwnCause() {
-        IThrowableProxy selfish = new IThrowableProxy() {
-            @Override
-            public String getMessage() {
-                return "me again";
-            }
-
-            @Override
-            public String getClassName() {
-                return "com.example.Selfish";
-            }
-
-            @Override
-            public StackTraceElementProxy[] getStackTraceElementProxyArray() {
-                return new StackTraceElementProxy[0];
-            }
-
-            @Override
-            public int getCommonFrames() {
-                return 0;
-            }
-
+        IThrowableProxy selfish = new ForeignProxy("com.example.Selfish", null, new IThrowableProxy[0]) {
             @Override
             public IThrowableProxy getCause() {
                 return this;
-            }
-
-            @Override
-            public IThrowableProxy[] getSuppressed() {
-                return new IThrowableProxy[0];
-            }
-
-            @Override
-            public boolean isCyclic() {
-                return false;
             }
         };
         ILoggingEvent event = withThrowableProxy(events.event("x"), selfish);
@@ -761,7 +731,7 @@ class EventJsonEncoderTest {
     }
 
     /** An {@link IThrowableProxy} that is not Logback's, with no frames. */
-    private static final class ForeignProxy implements IThrowableProxy {
+    private static class ForeignProxy implements IThrowableProxy {
         private final String className;
         private final IThrowableProxy cause;
         private final IThrowableProxy[] suppressed;
