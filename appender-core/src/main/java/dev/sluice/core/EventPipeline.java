@@ -33,6 +33,9 @@ final class EventPipeline<E> {
 
     private static final int EVENT_TEXT_LIMIT = 200;
 
+    /** {@link #uncounted} before delivery starts: then every event in the batch is uncounted. */
+    private static final int NOT_DELIVERING = -1;
+
     private final String appenderName;
     private final PipelineSettings settings;
     private final BatchSink<E> sink;
@@ -54,9 +57,6 @@ final class EventPipeline<E> {
     private volatile int inFlight;
     /** Events the worker holds that are not yet counted; counted as rejected if the worker's own code fails. */
     private int uncounted;
-
-    /** {@link #uncounted} before delivery starts: then every event in the batch is uncounted. */
-    private static final int NOT_DELIVERING = -1;
 
     EventPipeline(
             String appenderName,
