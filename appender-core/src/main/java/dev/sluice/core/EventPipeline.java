@@ -96,7 +96,8 @@ final class EventPipeline<E> {
 
     /** Counts an event that the appender refused before it reached the queue. */
     void refuse(DropReason reason) {
-        countRefusal(reason);
+        counters.onRefused(reason);
+        reportRefusal(reason);
     }
 
     /** Queues an event per the overflow policy, or counts it as dropped. Never throws. */
@@ -106,7 +107,7 @@ final class EventPipeline<E> {
                 ? null
                 : settings.overflowPolicy() == OverflowPolicy.DROP ? DropReason.QUEUE_FULL : offerBlocking(event);
         if (refused != null) {
-            countRefusal(refused);
+            refuse(refused);
             return;
         }
         counters.onEnqueued();
@@ -139,8 +140,7 @@ final class EventPipeline<E> {
         }
     }
 
-    private void countRefusal(DropReason reason) {
-        counters.onRefused(reason);
+    private void reportRefusal(DropReason reason) {
         switch (reason) {
             case QUEUE_FULL, DISCARDED_BY_LEVEL -> dropReporter.onDrop(reason, settings.queueSize());
             case FEEDBACK -> {

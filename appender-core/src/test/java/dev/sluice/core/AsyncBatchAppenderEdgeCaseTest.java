@@ -87,19 +87,7 @@ class AsyncBatchAppenderEdgeCaseTest {
     }
 
     private SluiceAsyncAppender asyncOver(GatedChild child, Consumer<SluiceAsyncAppender> settings) {
-        child.setContext(context);
-        child.setName("child");
-        child.start();
-        SluiceAsyncAppender async = new SluiceAsyncAppender();
-        async.setContext(context);
-        async.setName("async");
-        async.setJmx(false);
-        async.addAppender(child);
-        settings.accept(async);
-        async.start();
-        assertThat(async.isStarted()).isTrue();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(async);
-        return async;
+        return CoreTestSupport.asyncOver(context, child, settings.andThen(async -> async.setJmx(false)));
     }
 
     private TestSinkAppender attach(String name, BatchSink<ILoggingEvent> sink, Consumer<TestSinkAppender> settings) {

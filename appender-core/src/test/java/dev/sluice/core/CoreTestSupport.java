@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.Duration;
@@ -60,6 +61,25 @@ final class CoreTestSupport {
                 .isTrue();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
         return appender;
+    }
+
+    /** A started {@link SluiceAsyncAppender} named "async" over {@code child} (started here), on the root logger. */
+    static SluiceAsyncAppender asyncOver(
+            LoggerContext context, Appender<ILoggingEvent> child, Consumer<SluiceAsyncAppender> settings) {
+        child.setContext(context);
+        child.setName("child");
+        child.start();
+        SluiceAsyncAppender async = new SluiceAsyncAppender();
+        async.setContext(context);
+        async.setName("async");
+        async.addAppender(child);
+        settings.accept(async);
+        async.start();
+        assertThat(async.isStarted())
+                .as("async appender started: %s", context.getStatusManager().getCopyOfStatusList())
+                .isTrue();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(async);
+        return async;
     }
 
     static void assertNoErrors(LoggerContext context) {

@@ -55,19 +55,11 @@ class SluiceAsyncAppenderTest {
     }
 
     private SluiceAsyncAppender asyncOver(ch.qos.logback.core.Appender<ILoggingEvent> child, String policy, int queue) {
-        child.setContext(context);
-        child.setName("child");
-        child.start();
-        SluiceAsyncAppender async = new SluiceAsyncAppender();
-        async.setContext(context);
-        async.setName("async");
-        async.setOverflowPolicy(policy);
-        async.setQueueSize(queue);
-        async.setBatchSize(Math.min(queue, AsyncBatchAppenderBase.DEFAULT_BATCH_SIZE));
-        async.addAppender(child);
-        async.start();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(async);
-        return async;
+        return CoreTestSupport.asyncOver(context, child, async -> {
+            async.setOverflowPolicy(policy);
+            async.setQueueSize(queue);
+            async.setBatchSize(Math.min(queue, AsyncBatchAppenderBase.DEFAULT_BATCH_SIZE));
+        });
     }
 
     /** The seed's stress test: 20 threads x 1000 events, each thread's events in its own order. */

@@ -222,15 +222,7 @@ final class EventJsonReader {
     }
 
     private List<Marker> readMarkers() throws IOException {
-        cursor.expectArray();
-        JsonStreamContext array = cursor.container();
-        List<Marker> markers = new ArrayList<>();
-        while (cursor.next() != JsonToken.END_ARRAY) {
-            if (markers.size() == limits.maxMarkers()) {
-                throw cursor.failIn(array, "more than " + limits.maxMarkers() + " markers");
-            }
-            markers.add(MARKERS_FACTORY.getDetachedMarker(cursor.string()));
-        }
-        return markers;
+        return cursor.readArray(
+                limits.maxMarkers(), "markers", () -> MARKERS_FACTORY.getDetachedMarker(cursor.string()));
     }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * A {@link JsonParser} with typed reads that fail with an {@link EventDecodingException} naming the field, e.g.
@@ -19,6 +21,11 @@ final class JsonCursor {
 
     /** Longest field path in an error message. */
     private static final int MAX_PATH_CHARS = 160;
+
+    /** Reads one array element; the cursor is on the element's first token. */
+    interface ElementReader<T> {
+        T read() throws IOException;
+    }
 
     private final JsonParser parser;
 
@@ -101,6 +108,36 @@ final class JsonCursor {
             throw fail("integer out of range: " + quote(parser.getText()));
         }
         return parser.getIntValue();
+    }
+
+    /**
+     * Reads the array at the current token element by element, failing as soon as it holds more than {@code max}:
+     * {@code field '<path>': more than <max> <what>}. Nothing is sized from the untrusted input.
+     */
+    <T> List<T> readArray(int max, String what, ElementReader<T> element) throws IOException {
+        expectArray();
+        JsonStreamContext array = container();
+        List<T> items = new ArrayList<>();
+        JsonToken token;
+        while ((token = next()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+                // Jackson reports unbalanced input itself; this only guards against a parser that ends early.
+                throw fail("unexpected end of the document");
+            }
+            if (items.size() == max) {
+                throw failIn(array, "more than " + max + " " + what);
+            }
+            items.add(element.read());
+        }
+        return items;
+    }
+
+    /** The value of a required field, or a failure naming it. */
+    <T> T required(T value, String field) {
+        if (value == null) {
+            throw fail("missing required field '" + field + "'");
+        }
+        return value;
     }
 
     /** The current container (object or array) context, to name it in an error later raised from inside it. */

@@ -14,10 +14,8 @@ import static dev.sluice.core.json.EventJsonFields.SUPPRESSED;
 import static dev.sluice.core.json.EventJsonFields.TRUNCATED;
 
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -87,14 +85,16 @@ final class ThrowableJsonReader {
             }
         }
         requireEnd(token);
-        if (className == null) {
-            throw cursor.fail("missing required field '" + CLASS + "'");
-        }
-        if (frames == null) {
-            throw cursor.fail("missing required field '" + FRAMES + "'");
-        }
         return new DecodedThrowableProxy(
-                className, message, frames, omittedFrames, cyclic, truncated, cause, suppressed, omittedSuppressed);
+                cursor.required(className, CLASS),
+                message,
+                cursor.required(frames, FRAMES),
+                omittedFrames,
+                cyclic,
+                truncated,
+                cause,
+                suppressed,
+                omittedSuppressed);
     }
 
     /** A non-negative {@code int} at the current token. */
@@ -135,46 +135,19 @@ final class ThrowableJsonReader {
             }
         }
         requireEnd(token);
-        if (className == null) {
-            throw cursor.fail("missing required field '" + CLASS + "'");
-        }
-        if (method == null) {
-            throw cursor.fail("missing required field '" + METHOD + "'");
-        }
-        if (line == null) {
-            throw cursor.fail("missing required field '" + LINE + "'");
-        }
-        return new StackTraceElement(className, method, file, line);
+        return new StackTraceElement(
+                cursor.required(className, CLASS), cursor.required(method, METHOD), file, cursor.required(line, LINE));
     }
 
     private StackTraceElementProxy[] readFrames() throws IOException {
-        cursor.expectArray();
-        JsonStreamContext array = cursor.container();
-        List<StackTraceElementProxy> frames = new ArrayList<>();
-        JsonToken token;
-        while ((token = cursor.next()) != JsonToken.END_ARRAY && token != null) {
-            if (frames.size() == limits.maxFrames()) {
-                throw cursor.failIn(array, "more than " + limits.maxFrames() + " frames");
-            }
-            frames.add(new StackTraceElementProxy(readFrame()));
-        }
-        requireEnd(token);
+        List<StackTraceElementProxy> frames =
+                cursor.readArray(limits.maxFrames(), "frames", () -> new StackTraceElementProxy(readFrame()));
         return frames.isEmpty() ? NO_FRAMES : frames.toArray(NO_FRAMES);
     }
 
     private DecodedThrowableProxy[] readSuppressed() throws IOException {
-        cursor.expectArray();
-        JsonStreamContext array = cursor.container();
-        List<DecodedThrowableProxy> suppressed = new ArrayList<>();
-        JsonToken token;
-        while ((token = cursor.next()) != JsonToken.END_ARRAY && token != null) {
-            if (suppressed.size() == limits.maxSuppressed()) {
-                throw cursor.failIn(array, "more than " + limits.maxSuppressed() + " suppressed throwables");
-            }
-            suppressed.add(readThrowable());
-        }
-        requireEnd(token);
-        return suppressed.toArray(NO_SUPPRESSED);
+        return cursor.readArray(limits.maxSuppressed(), "suppressed throwables", this::readThrowable)
+                .toArray(NO_SUPPRESSED);
     }
 
     /** Jackson reports unbalanced input itself; this only guards against a parser that ends early. */
