@@ -24,6 +24,13 @@ public interface BatchSink<E> extends AutoCloseable {
     /** Writes every event of the batch, or throws. The list is reused after the call returns: do not keep it. */
     void write(List<E> batch) throws Exception;
 
+    /**
+     * Periodic housekeeping on the worker thread (retention, checkpoints): called after every batch and, when the
+     * queue is idle, about once a second, never while stopping. The sink decides whether anything is due. A failure
+     * is reported as a status warning and loses no event; the next call tries again.
+     */
+    default void maintain() throws Exception {}
+
     /** Whether the sink currently holds a live connection to its destination; a gauge only. */
     default boolean isConnected() {
         return true;

@@ -55,6 +55,7 @@ final class EventPipeline<E> {
     private volatile long stopDeadlineNanos;
     private volatile boolean terminated;
     private volatile int inFlight;
+    private long maintenanceFailures;
     /** Events the worker holds that are not yet counted; counted as rejected if the worker's own code fails. */
     private int uncounted;
 
@@ -268,6 +269,9 @@ final class EventPipeline<E> {
                     deliver(batch);
                 }
                 dropReporter.summarizeIfQuiet(counters.droppedTotal());
+                if (!stopping) {
+                    maintain();
+                }
             } catch (Throwable unexpected) {
                 // Our own code failed (a status listener, an event's toString): never let the worker die.
                 countUncounted(uncounted == NOT_DELIVERING ? batch.size() : uncounted, unexpected);
@@ -277,6 +281,21 @@ final class EventPipeline<E> {
             }
             if (stopping && pastStopDeadline()) {
                 return;
+            }
+        }
+    }
+
+    private void maintain() {
+        try {
+            sink.maintain();
+        } catch (Throwable failure) {
+            long n = ++maintenanceFailures;
+            if (Long.bitCount(n) == 1) {
+                status.addWarn(
+                        "Appender [" + appenderName + "] failed to run its sink's maintenance (" + n
+                                + " failures so far; reported at powers of two); no event is lost, and it is tried"
+                                + " again later.",
+                        failure);
             }
         }
     }

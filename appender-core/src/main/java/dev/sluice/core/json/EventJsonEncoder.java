@@ -90,7 +90,7 @@ public final class EventJsonEncoder {
     static final String FAILED_TO_STRING = "[FAILED toString()]";
 
     // Shared by every encoder: a JsonFactory is thread-safe and recycles its buffers.
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             // The caller owns the stream: do not close it, and leave flushing to it (an appender flushes per batch).
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
@@ -244,26 +244,35 @@ public final class EventJsonEncoder {
     }
 
     private void writeMdc(JsonGenerator g, Map<String, String> mdc) throws IOException {
-        if (mdc == null || mdc.isEmpty()) {
-            return;
+        if (mdc != null && !mdc.isEmpty()) {
+            g.writeFieldName(MDC);
+            writeMdcObject(g, mdc, settings.maxStringLength());
         }
-        g.writeObjectFieldStart(MDC);
+    }
+
+    /** The {@code mdc} object itself; {@code mdc} must not be empty. */
+    static void writeMdcObject(JsonGenerator g, Map<String, String> mdc, int maxStringLength) throws IOException {
+        g.writeStartObject();
         for (Map.Entry<String, String> entry : mdc.entrySet()) {
-            g.writeStringField(
-                    fieldName(entry.getKey()), Truncation.truncate(entry.getValue(), settings.maxStringLength()));
+            g.writeStringField(fieldName(entry.getKey()), Truncation.truncate(entry.getValue(), maxStringLength));
         }
         g.writeEndObject();
     }
 
     private void writeKeyValues(JsonGenerator g, List<KeyValuePair> pairs) throws IOException {
-        if (pairs == null || !containsNonNull(pairs)) {
-            return;
+        if (pairs != null && containsNonNull(pairs)) {
+            g.writeFieldName(KV);
+            writeKeyValueObject(g, pairs, settings.maxStringLength());
         }
-        g.writeObjectFieldStart(KV);
+    }
+
+    /** The {@code kv} object itself; {@code pairs} must hold a non-null pair. */
+    static void writeKeyValueObject(JsonGenerator g, List<KeyValuePair> pairs, int maxStringLength) throws IOException {
+        g.writeStartObject();
         for (KeyValuePair pair : pairs) {
             if (pair != null) {
                 g.writeFieldName(fieldName(pair.key));
-                KeyValueJson.writeValue(g, pair.value, settings.maxStringLength());
+                KeyValueJson.writeValue(g, pair.value, maxStringLength);
             }
         }
         g.writeEndObject();
@@ -299,23 +308,34 @@ public final class EventJsonEncoder {
     }
 
     private static void writeMarkers(JsonGenerator g, List<Marker> markers) throws IOException {
-        if (markers == null || markers.isEmpty()) {
-            return;
+        if (hasNamedMarker(markers)) {
+            g.writeFieldName(MARKERS);
+            writeMarkerArray(g, markers);
         }
-        boolean started = false;
+    }
+
+    /** Whether {@code markers} holds a marker with a name: only such markers are written. */
+    static boolean hasNamedMarker(List<Marker> markers) {
+        if (markers != null) {
+            for (Marker marker : markers) {
+                if (marker != null && marker.getName() != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The {@code markers} array itself: the names of the non-null markers. */
+    static void writeMarkerArray(JsonGenerator g, List<Marker> markers) throws IOException {
+        g.writeStartArray();
         for (Marker marker : markers) {
             String name = marker == null ? null : marker.getName();
             if (name != null) {
-                if (!started) {
-                    g.writeArrayFieldStart(MARKERS);
-                    started = true;
-                }
                 g.writeString(name);
             }
         }
-        if (started) {
-            g.writeEndArray();
-        }
+        g.writeEndArray();
     }
 
     /** Whether {@code list} holds at least one non-null element: a field of only {@code null}s is left out. */
@@ -329,14 +349,20 @@ public final class EventJsonEncoder {
     }
 
     private static void writeCaller(JsonGenerator g, ILoggingEvent event) throws IOException {
+        StackTraceElement caller = callerOf(event);
+        if (caller != null) {
+            g.writeFieldName(CALLER);
+            ThrowableJsonWriter.writeFrame(g, caller);
+        }
+    }
+
+    /** The first caller frame the event carries, or null; never computes caller data. */
+    static StackTraceElement callerOf(ILoggingEvent event) {
         // hasCallerData() first: getCallerData() on a LoggingEvent would compute caller data as a side effect.
         if (!event.hasCallerData()) {
-            return;
+            return null;
         }
         StackTraceElement[] callerData = event.getCallerData();
-        if (callerData != null && callerData.length > 0 && callerData[0] != null) {
-            g.writeFieldName(CALLER);
-            ThrowableJsonWriter.writeFrame(g, callerData[0]);
-        }
+        return callerData != null && callerData.length > 0 ? callerData[0] : null;
     }
 }
