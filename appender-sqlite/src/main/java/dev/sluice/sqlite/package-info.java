@@ -1,2 +1,5 @@
-/** SQLite appender: batched WAL writes, a queryable log store, metrics and retention. Not built yet (issue 3). */
+/**
+ * SQLite appender: batched WAL writes ({@link dev.sluice.sqlite.SqliteAppender}), a queryable log store
+ * ({@link dev.sluice.sqlite.LogStore}), a metrics table and retention.
+ */
 package dev.sluice.sqlite;

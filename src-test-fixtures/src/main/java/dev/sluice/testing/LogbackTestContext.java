@@ -68,6 +68,8 @@ public final class LogbackTestContext implements BeforeEachCallback, AfterEachCa
         if (context == null) {
             context = new LoggerContext();
             context.setName(name);
+            // SLF4J's own MDC adapter, so that org.slf4j.MDC.put in a test reaches this context's events.
+            context.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
             context.start();
         }
         return context;

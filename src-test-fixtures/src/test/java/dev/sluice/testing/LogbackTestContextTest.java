@@ -46,6 +46,20 @@ class LogbackTestContextTest {
     }
 
     @Test
+    void slf4jMdcReachesTheContextsEvents() {
+        LoggerContext context = logback.configure(LIST_APPENDER_XML);
+        org.slf4j.MDC.put("job", "j-1");
+        try {
+            logback.logger("app").info("with MDC");
+            // A ListAppender leaves the MDC to be read on first use: read it while it is set.
+            ILoggingEvent event = listAppender(context).list.get(0);
+            assertThat(event.getMDCPropertyMap()).containsEntry("job", "j-1");
+        } finally {
+            org.slf4j.MDC.remove("job");
+        }
+    }
+
+    @Test
     void substitutesProperties() {
         logback.property("rootLevel", "DEBUG").configure(LIST_APPENDER_XML);
         logback.logger(LogbackTestContextTest.class).debug("now visible");

@@ -1,0 +1,36 @@
+package dev.sluice.sqlite;
+
+/**
+ * Makes text storable as valid UTF-8: a lone surrogate (half of a pair, not valid Unicode) becomes U+FFFD. Without
+ * this, the driver's UTF-8 encoder would turn it into {@code ?}. NUL and other control characters are kept as they
+ * are: SQLite stores text with its length.
+ */
+final class UnicodeText {
+
+    private UnicodeText() {}
+
+    static String valid(String text) {
+        if (text == null) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return replaceLoneSurrogates(text, i);
+            }
+        }
+        return text;
+    }
+
+    private static String replaceLoneSurrogates(String text, int from) {
+        StringBuilder sb = new StringBuilder(text.length()).append(text, 0, from);
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                sb.append(c).append(text.charAt(++i));
+            } else {
+                sb.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return sb.toString();
+    }
+}
