@@ -51,6 +51,10 @@ public final class SluiceMetrics {
                 .addKeyValue(VALUE, value)
                 .addKeyValue(UNIT, unit);
         tags.forEach(event::addKeyValue);
-        event.log("metric {}={} {}", name, value, unit == null ? "" : unit);
+        if (unit == null) {
+            event.log("metric {}={}", name, value);
+        } else {
+            event.log("metric {}={} {}", name, value, unit);
+        }
     }
 }
