@@ -3,6 +3,7 @@ package dev.sluice.sqlite;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.spi.ContextAware;
 import dev.sluice.core.BatchSink;
+import dev.sluice.core.SinkException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -73,7 +74,7 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     @Override
     public void write(List<ILoggingEvent> batch) throws Exception {
         if (connection == null) {
-            connect(); // the last failure closed it
+            reconnect();
         }
         long invalid = 0;
         try {
@@ -115,6 +116,16 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
         }
         if (invalid > 0) {
             reportInvalidMetrics(invalid);
+        }
+    }
+
+    /** The last failure closed the connection: open it again, or fail the batch so that it is retried whole. */
+    private void reconnect() throws SinkException {
+        try {
+            connect();
+        } catch (SQLException | RuntimeException e) {
+            // Never a permanent failure: that would write the batch event by event and reject every one.
+            throw SinkException.retryable("cannot reopen " + file.path(), e);
         }
     }
 
