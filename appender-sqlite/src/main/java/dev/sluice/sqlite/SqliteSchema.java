@@ -77,4 +77,18 @@ public final class SqliteSchema {
     static final List<SchemaMigration> MIGRATIONS = List.of(V1);
 
     private SqliteSchema() {}
+
+    /**
+     * The DDL of every migration, oldest first: the {@code CREATE TABLE} and {@code CREATE INDEX} statements that
+     * give an empty file the tables and indexes of this version. It does not record the version ({@value
+     * #VERSION_TABLE}), so a file made with it alone is not one the appender will open; it is for tools that need
+     * the same tables elsewhere, such as the benchmarks' raw JDBC baseline.
+     *
+     * @return an unmodifiable list of SQL statements, to be run in order
+     */
+    public static List<String> ddlStatements() {
+        return MIGRATIONS.stream()
+                .flatMap(migration -> migration.statements().stream())
+                .toList();
+    }
 }

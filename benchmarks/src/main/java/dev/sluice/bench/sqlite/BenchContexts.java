@@ -1,0 +1,65 @@
+package dev.sluice.bench.sqlite;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.Context;
+import ch.qos.logback.core.status.Status;
+import java.util.stream.Collectors;
+import org.slf4j.MDC;
+
+/** A private Logback context per run, with one appender on its root logger, and its status messages. */
+final class BenchContexts {
+
+    private BenchContexts() {}
+
+    /** A started context that sees what {@code org.slf4j.MDC} holds on the logging thread. */
+    static LoggerContext create(String name) {
+        LoggerContext context = new LoggerContext();
+        context.setName(name);
+        context.setMDCAdapter(MDC.getMDCAdapter());
+        context.start();
+        return context;
+    }
+
+    /**
+     * Starts the configured appender, puts it alone on the root logger at INFO, and returns the logger the events
+     * are logged through.
+     *
+     * @throws IllegalStateException with the context's statuses, if the appender refused to start
+     */
+    static Logger attach(LoggerContext context, Appender<ILoggingEvent> appender) {
+        appender.start();
+        if (!appender.isStarted()) {
+            throw new IllegalStateException(
+                    appender.getClass().getSimpleName() + " did not start; " + statuses(context));
+        }
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(appender);
+        return context.getLogger(EventShape.LOGGER);
+    }
+
+    /** Every status message of the context, for the message of a failed run. */
+    static String statuses(Context context) {
+        String all = context.getStatusManager().getCopyOfStatusList().stream()
+                .map(BenchContexts::line)
+                .collect(Collectors.joining("\n  "));
+        return all.isEmpty() ? "(no status messages)" : "statuses:\n  " + all;
+    }
+
+    static long errors(Context context) {
+        return context.getStatusManager().getCopyOfStatusList().stream()
+                .filter(status -> status.getEffectiveLevel() >= Status.ERROR)
+                .count();
+    }
+
+    private static String line(Status status) {
+        int level = status.getEffectiveLevel();
+        String text = (level >= Status.ERROR ? "[ERROR] " : level >= Status.WARN ? "[WARN] " : "[INFO] ")
+                + status.getMessage();
+        return status.getThrowable() == null ? text : text + " (" + status.getThrowable() + ")";
+    }
+}
