@@ -27,7 +27,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Every filter set must match (they are combined with AND). Text filters are exact and case-sensitive, and no
- * character in them is special: {@code %}, {@code _}, quotes and backslashes are plain data. Rows come ordered by
+ * character in them is special: {@code %}, {@code _}, quotes and backslashes are plain data (half a surrogate pair
+ * stands for U+FFFD, as it does in the stored text). Rows come ordered by
  * timestamp, then by row id (the order they were written), oldest first unless {@link #newestFirst()} is called, at
  * most {@link #DEFAULT_LIMIT} of them unless {@link #limit(int)} says otherwise.
  */

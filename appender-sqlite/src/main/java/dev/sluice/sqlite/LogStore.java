@@ -149,16 +149,7 @@ public final class LogStore implements AutoCloseable {
     public synchronized List<LogRecord> logs(LogQuery query) {
         Objects.requireNonNull(query, "query must not be null");
         LogQuery.Sql sql = query.toSql();
-        return read("query " + query, () -> {
-            List<LogRecord> result = new ArrayList<>();
-            try (PreparedStatement select = prepare(sql.text(), sql.params());
-                    ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    result.add(rows.logRecord(rs));
-                }
-            }
-            return result;
-        });
+        return read("query " + query, () -> list(sql.text(), sql.params(), rows::logRecord));
     }
 
     /**
@@ -171,17 +162,12 @@ public final class LogStore implements AutoCloseable {
         List<Object> params = metricRange(name, from, to);
         LogQuery.requireLimit(limit);
         params.add(limit);
-        return read("reading metric '" + name + "'", () -> {
-            List<MetricPoint> points = new ArrayList<>();
-            try (PreparedStatement select = prepare(
-                            "SELECT ts, name, value, unit, tags" + METRIC_RANGE + " ORDER BY ts, id LIMIT ?", params);
-                    ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    points.add(StoredRows.metricPoint(rs));
-                }
-            }
-            return points;
-        });
+        return read(
+                "reading metric '" + name + "'",
+                () -> list(
+                        "SELECT ts, name, value, unit, tags" + METRIC_RANGE + " ORDER BY ts, id LIMIT ?",
+                        params,
+                        StoredRows::metricPoint));
     }
 
     /**
@@ -240,16 +226,9 @@ public final class LogStore implements AutoCloseable {
 
     /** The names of every metric the file holds, sorted (in code point order). */
     public synchronized List<String> metricNames() {
-        return read("listing metric names", () -> {
-            List<String> names = new ArrayList<>();
-            try (PreparedStatement select = prepare("SELECT DISTINCT name FROM metrics ORDER BY name", List.of());
-                    ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-            return names;
-        });
+        return read(
+                "listing metric names",
+                () -> list("SELECT DISTINCT name FROM metrics ORDER BY name", List.of(), rs -> rs.getString(1)));
     }
 
     /** What the file holds, with the {@value #DEFAULT_STATISTICS_TOP} most frequent loggers and threads. */
@@ -300,16 +279,9 @@ public final class LogStore implements AutoCloseable {
     /** SQLite's plan for the query, one line per step: how tests check that it uses the intended index. */
     synchronized List<String> queryPlan(LogQuery query) {
         LogQuery.Sql sql = query.toSql();
-        return read("explaining " + query, () -> {
-            List<String> plan = new ArrayList<>();
-            try (PreparedStatement explain = prepare("EXPLAIN QUERY PLAN " + sql.text(), sql.params());
-                    ResultSet rs = explain.executeQuery()) {
-                while (rs.next()) {
-                    plan.add(rs.getString("detail"));
-                }
-            }
-            return plan;
-        });
+        return read(
+                "explaining " + query,
+                () -> list("EXPLAIN QUERY PLAN " + sql.text(), sql.params(), rs -> rs.getString("detail")));
     }
 
     /** Closes the connection. Idempotent; any later query fails with an {@link IllegalStateException}. */
@@ -346,6 +318,22 @@ public final class LogStore implements AutoCloseable {
         params.add(StoreTime.ceilMillis(from));
         params.add(StoreTime.ceilMillis(to));
         return params;
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row of a query, each read by {@code row}. */
+    private <T> List<T> list(String sql, List<Object> params, Row<T> row) throws SQLException {
+        List<T> result = new ArrayList<>();
+        try (PreparedStatement select = prepare(sql, params);
+                ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                result.add(row.read(rs));
+            }
+        }
+        return result;
     }
 
     private long count(String sql) throws SQLException {

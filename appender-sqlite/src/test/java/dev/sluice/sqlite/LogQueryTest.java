@@ -119,7 +119,8 @@ class LogQueryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "minLevel must be TRACE, DEBUG, INFO, WARN or ERROR, was OFF (a threshold, not an event level)");
-        assertThatThrownBy(() -> LogQuery.all().level(Level.ALL)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LogQuery.all().level(Level.toLevel("ALL")))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LogQuery.all().level("WARNING"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("level must be TRACE, DEBUG, INFO, WARN or ERROR, was 'WARNING'");

@@ -1,7 +1,7 @@
 package dev.sluice.sqlite;
 
 import static dev.sluice.sqlite.SqliteTestSupport.configure;
-import static dev.sluice.sqlite.SqliteTestSupport.jdbc;
+import static dev.sluice.sqlite.SqliteTestSupport.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -18,8 +18,6 @@ import dev.sluice.testing.StatusAssertions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -381,6 +379,10 @@ class LogStoreTest {
         LogQuery sameMillisecond = LogQuery.all().from(T0.plusSeconds(14)).to(T0.plusMillis(14_001));
         assertThat(messages(sameMillisecond)).containsExactly("a%b", "axb");
         assertThat(messages(sameMillisecond.newestFirst())).containsExactly("axb", "a%b");
+        // Through the level index the DEBUG row (written second) comes first; the row id still orders the tie.
+        assertThat(messages(sameMillisecond.minLevel(Level.DEBUG))).containsExactly("a%b", "axb");
+        assertThat(messages(sameMillisecond.minLevel(Level.DEBUG).newestFirst()))
+                .containsExactly("axb", "a%b");
         assertThat(messages(LogQuery.all().limit(1))).containsExactly("started 100%");
         assertThat(messages(LogQuery.all().limit(LogQuery.MAX_LIMIT))).hasSize(EVENTS.size());
     }
@@ -513,13 +515,7 @@ class LogStoreTest {
         LogStatistics stats = store.statistics();
         assertThat(stats.totalLogs()).isEqualTo(22);
         assertThat(stats.totalMetrics()).isEqualTo(2);
-        assertThat(stats.logsByLevel())
-                .containsExactly(
-                        entry("TRACE", 2L),
-                        entry("DEBUG", 3L),
-                        entry("INFO", 8L),
-                        entry("WARN", 5L),
-                        entry("ERROR", 4L));
+        assertThat(stats.logsByLevel()).containsExactlyEntriesOf(levelCounts(2, 3, 8, 5, 4));
         // Ties in code point order: 日 (U+65E5) < U+D7FF < U+E000 < U+FFFF < 😀 (U+1F600) < U+10FFFF.
         assertThat(stats.topLoggers())
                 .containsExactly(
@@ -567,13 +563,7 @@ class LogStoreTest {
             LogStatistics stats = empty.statistics();
             assertThat(stats.totalLogs()).isZero();
             assertThat(stats.totalMetrics()).isEqualTo(1);
-            assertThat(stats.logsByLevel())
-                    .containsExactly(
-                            entry("TRACE", 0L),
-                            entry("DEBUG", 0L),
-                            entry("INFO", 0L),
-                            entry("WARN", 0L),
-                            entry("ERROR", 0L));
+            assertThat(stats.logsByLevel()).containsExactlyEntriesOf(levelCounts(0, 0, 0, 0, 0));
             assertThat(stats.topLoggers()).isEmpty();
             assertThat(stats.topThreads()).isEmpty();
             assertThat(stats.firstTimestamp()).isNull();
@@ -735,15 +725,9 @@ class LogStoreTest {
     @Test
     void refusesAMissingFileWithoutCreatingIt() {
         Path missing = dir.resolve("missing.db");
-        assertThatThrownBy(() -> LogStore.open(missing))
-                .isInstanceOf(LogStoreException.class)
-                .hasMessageContaining(missing.toString())
-                .hasMessageContaining("does not exist");
+        assertRefused(missing, "does not exist");
         assertThat(missing).doesNotExist();
-        assertThatThrownBy(() -> LogStore.open(dir))
-                .isInstanceOf(LogStoreException.class)
-                .hasMessageContaining(dir.toString())
-                .hasMessageContaining("not a regular file");
+        assertRefused(dir, "not a regular file");
     }
 
     @Test
@@ -759,42 +743,20 @@ class LogStoreTest {
 
         Path empty = dir.resolve("empty.db");
         Files.createFile(empty);
-        assertThatThrownBy(() -> LogStore.open(empty))
-                .isInstanceOf(LogStoreException.class)
-                .hasMessageContaining(empty.toString())
-                .hasMessageContaining("no sluice_schema table");
+        assertRefused(empty, "no sluice_schema table");
 
         Path foreign = dir.resolve("foreign.db");
-        try (Connection c = jdbc(foreign);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE logs (id INTEGER PRIMARY KEY, line TEXT)");
-        }
-        assertThatThrownBy(() -> LogStore.open(foreign))
-                .isInstanceOf(LogStoreException.class)
-                .hasMessageContaining(foreign.toString())
-                .hasMessageContaining("no sluice_schema table");
+        execute(foreign, "CREATE TABLE logs (id INTEGER PRIMARY KEY, line TEXT)");
+        assertRefused(foreign, "no sluice_schema table");
     }
 
     @Test
     void refusesANewerOrMissingSchemaVersion() throws Exception {
         Path db = writeOneEvent("versions.db");
-        try (Connection c = jdbc(db);
-                Statement s = c.createStatement()) {
-            s.execute("UPDATE sluice_schema SET version = " + (SqliteSchema.VERSION + 1));
-        }
-        assertThatThrownBy(() -> LogStore.open(db))
-                .isInstanceOf(LogStoreException.class)
-                .hasMessageContaining(db.toString())
-                .hasMessageContaining("schema version " + (SqliteSchema.VERSION + 1))
-                .hasMessageContaining("newer");
-        try (Connection c = jdbc(db);
-                Statement s = c.createStatement()) {
-            s.execute("DELETE FROM sluice_schema");
-        }
-        assertThatThrownBy(() -> LogStore.open(db))
-                .isInstanceOf(LogStoreException.class)
-                .hasMessageContaining(db.toString())
-                .hasMessageContaining("records no schema version");
+        execute(db, "UPDATE sluice_schema SET version = " + (SqliteSchema.VERSION + 1));
+        assertRefused(db, "schema version " + (SqliteSchema.VERSION + 1), "newer");
+        execute(db, "DELETE FROM sluice_schema");
+        assertRefused(db, "records no schema version");
     }
 
     @Test
@@ -823,10 +785,7 @@ class LogStoreTest {
     @Test
     void reportsARowWithMalformedJsonByItsId() throws Exception {
         Path db = writeOneEvent("tampered.db");
-        try (Connection c = jdbc(db);
-                Statement s = c.createStatement()) {
-            s.execute("UPDATE logs SET markers = '[\"ok\", {\"not\": \"a name\"}]'");
-        }
+        execute(db, "UPDATE logs SET markers = '[\"ok\", {\"not\": \"a name\"}]'");
         try (LogStore tampered = LogStore.open(db)) {
             assertThatThrownBy(() -> tampered.logs(LogQuery.all()))
                     .isInstanceOf(LogStoreException.class)
@@ -886,6 +845,24 @@ class LogStoreTest {
         List<LogRecord> records = store.logs(query);
         assertThat(records).as(query.toString()).hasSize(1);
         return records.get(0);
+    }
+
+    /** Log rows per level, TRACE to ERROR, as {@link LogStatistics#logsByLevel()} orders them. */
+    private static Map<String, Long> levelCounts(long trace, long debug, long info, long warn, long error) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("TRACE", trace);
+        counts.put("DEBUG", debug);
+        counts.put("INFO", info);
+        counts.put("WARN", warn);
+        counts.put("ERROR", error);
+        return counts;
+    }
+
+    private static void assertRefused(Path db, String... explanation) {
+        assertThatThrownBy(() -> LogStore.open(db))
+                .isInstanceOf(LogStoreException.class)
+                .hasMessageContaining(db.toString())
+                .hasMessageContainingAll(explanation);
     }
 
     private Path writeOneEvent(String name) {
