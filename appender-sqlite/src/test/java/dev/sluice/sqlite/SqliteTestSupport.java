@@ -40,6 +40,14 @@ final class SqliteTestSupport {
         return DriverManager.getConnection("jdbc:sqlite:" + db);
     }
 
+    /** Runs one statement on a plain read-write connection, as another tool would change the file. */
+    static void execute(Path db, String sql) throws SQLException {
+        try (Connection c = jdbc(db);
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     static long count(Path db, String sql) throws SQLException {
         try (Connection c = jdbc(db);
                 Statement s = c.createStatement();
