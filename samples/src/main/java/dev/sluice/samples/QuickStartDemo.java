@@ -1,16 +1,11 @@
 package dev.sluice.samples;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
-import ch.qos.logback.core.status.Status;
-import ch.qos.logback.core.status.StatusUtil;
-import ch.qos.logback.core.util.StatusPrinter2;
 import dev.sluice.core.AppenderStatsMXBean;
 import dev.sluice.core.SluiceAsyncAppender;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +37,7 @@ public final class QuickStartDemo {
     /** Runs the workload and prints the report; true when nothing was lost and every thread's order held. */
     static boolean run(Path file, PrintStream out) throws JoranException, InterruptedException, IOException {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        configure(context);
+        DemoConfig.configure(context, "/logback-demo.xml");
         SluiceAsyncAppender async = (SluiceAsyncAppender)
                 context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
 
@@ -76,18 +71,6 @@ public final class QuickStartDemo {
                 && check.duplicates() == 0;
         out.println(ok ? "RESULT ok: every event delivered once, in order" : "RESULT FAILED");
         return ok;
-    }
-
-    private static void configure(LoggerContext context) throws JoranException {
-        context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        URL config = QuickStartDemo.class.getResource("/logback-demo.xml");
-        configurator.doConfigure(config);
-        if (new StatusUtil(context).getHighestLevel(0) >= Status.ERROR) {
-            new StatusPrinter2().print(context);
-            throw new IllegalStateException("logback-demo.xml has errors; see the statuses above");
-        }
     }
 
     private static void logFromThreads(LoggerContext context) throws InterruptedException {
