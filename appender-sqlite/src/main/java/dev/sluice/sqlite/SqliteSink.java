@@ -3,6 +3,7 @@ package dev.sluice.sqlite;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.spi.ContextAware;
 import dev.sluice.core.BatchSink;
+import dev.sluice.core.SinkException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -26,6 +27,7 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     private PreparedStatement insertLog;
     private PreparedStatement insertMetric;
     private long invalidMetrics;
+    private boolean spaceWarningGiven;
 
     SqliteSink(SqliteFileSettings file, EventRows rows, Retention retention, ContextAware status, String appenderName) {
         this.file = file;
@@ -36,11 +38,23 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     }
 
     @Override
-    public void open() throws SQLException {
+    public void open() throws SinkException {
         connect();
     }
 
-    private void connect() throws SQLException {
+    /**
+     * Opens the writer, brings the schema up to date and prepares the inserts. A failure names the file and is always
+     * retryable: no event is at fault, whether the file is locked, full, not a database or of a foreign schema.
+     */
+    private void connect() throws SinkException {
+        try {
+            connection = openPrepared();
+        } catch (SQLException e) {
+            throw SqliteFailures.forOpen(e, file.path().toString());
+        }
+    }
+
+    private Connection openPrepared() throws SQLException {
         Connection opened = SqliteConnections.openWriter(file);
         try {
             int before = new SchemaMigrator(SqliteSchema.MIGRATIONS)
@@ -57,12 +71,16 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
             SqliteConnections.closeQuietly(opened, e);
             throw e;
         }
-        connection = opened;
+        return opened;
     }
 
     private void warnIfSpaceCannotBeReclaimed(Connection opened) throws SQLException {
+        if (spaceWarningGiven) {
+            return; // the write path reopens the file after some failures: say it once
+        }
         try (Statement statement = opened.createStatement()) {
             if (SqliteConnections.queryLong(statement, "PRAGMA auto_vacuum") != 2) {
+                spaceWarningGiven = true;
                 status.addWarn("Appender [" + appenderName + "] " + file.path() + " was not created with"
                         + " auto_vacuum=INCREMENTAL, so retention frees pages for reuse but the file does not"
                         + " shrink. Run 'PRAGMA auto_vacuum=INCREMENTAL; VACUUM;' on it once to change that.");
@@ -100,17 +118,19 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
             }
             connection.commit();
         } catch (SQLException e) {
-            abandon(e);
+            boolean rolledBack = abandon(e);
             int code = SqliteFailures.primaryCode(e);
             if (code == SqliteFailures.SQLITE_FULL) {
                 retention.runSoon();
             }
-            if (SqliteFailures.needsReopen(code)) {
+            if (!rolledBack || SqliteFailures.needsReopen(code)) {
                 closeConnection();
             }
             throw SqliteFailures.forPipeline(e, file.path().toString());
         } catch (RuntimeException e) {
-            abandon(e);
+            if (!abandon(e)) {
+                closeConnection();
+            }
             throw e;
         }
         if (invalid > 0) {
@@ -118,13 +138,21 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
         }
     }
 
-    private void abandon(Exception cause) {
+    /**
+     * Rolls the batch back; false if that failed. SQLite ends the transaction itself on some errors (SQLITE_FULL,
+     * SQLITE_IOERR, SQLITE_NOMEM); the driver's rollback then fails and does not begin a new transaction, so the
+     * connection would commit each row of the retried batch on its own: rows counted as not delivered would stay in
+     * the file and be written again. The caller closes such a connection; the next write opens a fresh one.
+     */
+    private boolean abandon(Exception cause) {
         try {
             insertLog.clearBatch();
             insertMetric.clearBatch();
             connection.rollback();
+            return true;
         } catch (SQLException e) {
             cause.addSuppressed(e);
+            return false;
         }
     }
 
