@@ -55,10 +55,10 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     }
 
     private Connection openPrepared() throws SQLException {
-        Connection opened = SqliteConnections.openWriter(file);
+        SchemaMigrator schema = new SchemaMigrator(SqliteSchema.MIGRATIONS);
+        Connection opened = SqliteConnections.openWriter(file, schema);
         try {
-            int before = new SchemaMigrator(SqliteSchema.MIGRATIONS)
-                    .migrate(opened, file.path().toString());
+            int before = schema.migrate(opened, file.path().toString());
             if (before != 0 && before < SqliteSchema.VERSION) {
                 status.addInfo("Appender [" + appenderName + "] upgraded " + file.path() + " from schema version "
                         + before + " to " + SqliteSchema.VERSION + ".");
