@@ -69,7 +69,20 @@ final class SchemaMigrator {
      */
     void check(Connection connection, String path) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            currentVersion(statement, path);
+            // One read transaction: one snapshot, so a migration committed by another process between the reads
+            // cannot look like a 'logs' table without a version.
+            statement.execute("BEGIN");
+            try {
+                currentVersion(statement, path);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    statement.execute("ROLLBACK");
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            statement.execute("COMMIT");
         }
     }
 
