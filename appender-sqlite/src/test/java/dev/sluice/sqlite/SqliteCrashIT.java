@@ -1,5 +1,6 @@
 package dev.sluice.sqlite;
 
+import static dev.sluice.sqlite.SqliteTestSupport.PATIENCE;
 import static dev.sluice.sqlite.SqliteTestSupport.count;
 import static dev.sluice.sqlite.SqliteTestSupport.numbers;
 import static dev.sluice.sqlite.SqliteTestSupport.strings;
@@ -8,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import dev.sluice.testing.LogbackTestContext;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SqliteCrashIT {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final long DELIVERED_BEFORE_KILL = 20_000;
 
     @TempDir

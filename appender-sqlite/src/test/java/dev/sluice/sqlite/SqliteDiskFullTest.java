@@ -1,5 +1,6 @@
 package dev.sluice.sqlite;
 
+import static dev.sluice.sqlite.SqliteTestSupport.PATIENCE;
 import static dev.sluice.sqlite.SqliteTestSupport.configure;
 import static dev.sluice.sqlite.SqliteTestSupport.count;
 import static dev.sluice.sqlite.SqliteTestSupport.jdbc;
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SqliteDiskFullTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int QUEUE_SIZE = 50;
     /** Fewer than the queue holds, so filling the file drops nothing. */
     private static final int CHUNK = 40;

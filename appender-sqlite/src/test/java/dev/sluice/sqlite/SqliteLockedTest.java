@@ -1,5 +1,6 @@
 package dev.sluice.sqlite;
 
+import static dev.sluice.sqlite.SqliteTestSupport.PATIENCE;
 import static dev.sluice.sqlite.SqliteTestSupport.configure;
 import static dev.sluice.sqlite.SqliteTestSupport.count;
 import static dev.sluice.sqlite.SqliteTestSupport.jdbc;
@@ -16,7 +17,6 @@ import dev.sluice.testing.StatusAssertions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SqliteLockedTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int EVENTS = 500;
     private static final String SETTINGS =
             "<busyTimeout>50 milliseconds</busyTimeout>" + "<queueSize>1000</queueSize><batchSize>100</batchSize>";

@@ -1,5 +1,6 @@
 package dev.sluice.sqlite;
 
+import static dev.sluice.sqlite.SqliteTestSupport.PATIENCE;
 import static dev.sluice.sqlite.SqliteTestSupport.count;
 import static dev.sluice.sqlite.SqliteTestSupport.numbers;
 import static dev.sluice.sqlite.SqliteTestSupport.strings;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class SqliteMultiProcessIT {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Duration RUN_LIMIT = Duration.ofMinutes(5);
     private static final int EVENTS = 20_000;
 

@@ -1,5 +1,6 @@
 package dev.sluice.sqlite;
 
+import static dev.sluice.sqlite.SqliteTestSupport.PATIENCE;
 import static dev.sluice.sqlite.SqliteTestSupport.configure;
 import static dev.sluice.sqlite.SqliteTestSupport.count;
 import static dev.sluice.sqlite.SqliteTestSupport.jdbc;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SqliteStartErrorsTest {
-
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @RegisterExtension
     final LogbackTestContext logback = new LogbackTestContext();
@@ -111,40 +109,46 @@ class SqliteStartErrorsTest {
 
     @Test
     void aLogsTableSluiceDidNotCreateIsReportedAndLeftAlone() throws Exception {
-        Path db = dir.resolve("foreign.db");
-        try (Connection c = jdbc(db);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE logs (line TEXT)");
-            s.execute("INSERT INTO logs VALUES ('keep me')");
-        }
-        AppenderStatsMXBean stats = startAndLog(db, 3);
-        awaitOpenFailure(db, "already has a 'logs' table that Sluice did not create");
-        logback.context().stop();
-
-        assertThat(stats.getDroppedShutdown()).isEqualTo(3);
+        Path db = assertUnusableFileLeftAlone(
+                "foreign.db",
+                "already has a 'logs' table that Sluice did not create",
+                "CREATE TABLE logs (line TEXT)",
+                "INSERT INTO logs VALUES ('keep me')");
         assertThat(strings(db, "SELECT line FROM logs")).containsExactly("keep me");
-        assertThat(strings(db, "PRAGMA journal_mode")).containsExactly("delete");
         assertThat(count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'sluice_schema'"))
                 .isZero();
     }
 
     @Test
     void aSchemaVersionFromANewerSluiceIsReportedAndLeftAlone() throws Exception {
-        Path db = dir.resolve("newer.db");
-        try (Connection c = jdbc(db);
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE sluice_schema (id INTEGER PRIMARY KEY, version INTEGER, updated INTEGER)");
-            s.execute("INSERT INTO sluice_schema VALUES (1, 99, 0)");
-        }
-        AppenderStatsMXBean stats = startAndLog(db, 3);
-        awaitOpenFailure(db, "has Sluice schema version 99, written by a newer Sluice");
-        logback.context().stop();
-
-        assertThat(stats.getDroppedShutdown()).isEqualTo(3);
+        Path db = assertUnusableFileLeftAlone(
+                "newer.db",
+                "has Sluice schema version 99, written by a newer Sluice",
+                "CREATE TABLE sluice_schema (id INTEGER PRIMARY KEY, version INTEGER, updated INTEGER)",
+                "INSERT INTO sluice_schema VALUES (1, 99, 0)");
         assertThat(count(db, "SELECT version FROM sluice_schema")).isEqualTo(99);
-        assertThat(strings(db, "PRAGMA journal_mode")).containsExactly("delete");
         assertThat(count(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'logs'"))
                 .isZero();
+    }
+
+    /**
+     * Creates a database with the statements, starts an appender on it and logs three events: the open fails with the
+     * reason, the events are counted as dropped at shutdown, and the file keeps its journal mode.
+     */
+    private Path assertUnusableFileLeftAlone(String name, String reason, String... statements) throws Exception {
+        Path db = dir.resolve(name);
+        try (Connection c = jdbc(db);
+                Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+        AppenderStatsMXBean stats = startAndLog(db, 3);
+        awaitOpenFailure(db, reason);
+        logback.context().stop();
+        assertThat(stats.getDroppedShutdown()).isEqualTo(3);
+        assertThat(strings(db, "PRAGMA journal_mode")).containsExactly("delete");
+        return db;
     }
 
     /** Starts an appender on the file (it starts: the file is only opened by the worker) and logs n events. */

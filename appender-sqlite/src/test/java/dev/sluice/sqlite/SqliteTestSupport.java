@@ -12,12 +12,16 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /** Shared helpers for the SQLite tests: configure an appender, read the file back with plain JDBC. */
 final class SqliteTestSupport {
+
+    /** How long a test waits for what a worker or a child process does: generous, for loaded machines. */
+    static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private SqliteTestSupport() {}
 
