@@ -45,6 +45,11 @@ final class Retention {
         return deletedTotal;
     }
 
+    /** Whether any retention is configured. */
+    boolean isEnabled() {
+        return policy.enabled();
+    }
+
     /** Whether a pass is due or under way. */
     boolean isDue() {
         return policy.enabled() && (passInProgress || System.nanoTime() - nextPassNanos >= 0);

@@ -12,6 +12,9 @@ import java.util.List;
  */
 final class SchemaMigrator {
 
+    private static final String CREATE_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS " + SqliteSchema.VERSION_TABLE
+            + " (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, updated INTEGER NOT NULL)";
+
     private final List<SchemaMigration> migrations;
     private final int latest;
 
@@ -32,6 +35,7 @@ final class SchemaMigrator {
             statement.execute("BEGIN IMMEDIATE");
             boolean committed = false;
             try {
+                statement.execute(CREATE_VERSION_TABLE);
                 int found = currentVersion(statement, path);
                 for (SchemaMigration migration : migrations) {
                     if (migration.version() > found) {
@@ -56,13 +60,39 @@ final class SchemaMigrator {
         }
     }
 
+    /**
+     * Refuses a file that {@link #migrate} would refuse, reading only, so that nothing is changed in a file Sluice must
+     * not use (the journal mode, set before the migration, is persistent). The connection must be in auto-commit mode.
+     *
+     * @throws SchemaException if the file was written by a newer Sluice, or holds a {@code logs} table Sluice did not
+     *     create
+     */
+    void check(Connection connection, String path) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            // One read transaction: one snapshot, so a migration committed by another process between the reads
+            // cannot look like a 'logs' table without a version.
+            statement.execute("BEGIN");
+            try {
+                currentVersion(statement, path);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    statement.execute("ROLLBACK");
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            statement.execute("COMMIT");
+        }
+    }
+
     private int currentVersion(Statement statement, String path) throws SQLException {
-        statement.execute("CREATE TABLE IF NOT EXISTS " + SqliteSchema.VERSION_TABLE
-                + " (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, updated INTEGER NOT NULL)");
         int found = 0;
-        try (ResultSet rs = statement.executeQuery("SELECT version FROM " + SqliteSchema.VERSION_TABLE)) {
-            if (rs.next()) {
-                found = rs.getInt(1);
+        if (tableExists(statement, SqliteSchema.VERSION_TABLE)) {
+            try (ResultSet rs = statement.executeQuery("SELECT version FROM " + SqliteSchema.VERSION_TABLE)) {
+                if (rs.next()) {
+                    found = rs.getInt(1);
+                }
             }
         }
         if (found > latest) {

@@ -20,17 +20,19 @@ final class SqliteConnections {
 
     /**
      * The writer: busy timeout first (the pragmas after it can meet another process's lock), generated keys off
-     * (they halve insert throughput), incremental auto-vacuum before WAL (after WAL a new file ignores it), then the
-     * journal mode, sync level, page cache and size cap. Left in auto-commit mode.
+     * (they halve insert throughput), a file the schema refuses refused before any pragma changes it, incremental
+     * auto-vacuum before WAL (after WAL a new file ignores it), then the journal mode, sync level, page cache and size
+     * cap. Left in auto-commit mode.
      *
      * @return the open connection and what the file reported for the settings that can silently differ
      */
-    static Connection openWriter(SqliteFileSettings settings) throws SQLException {
+    static Connection openWriter(SqliteFileSettings settings, SchemaMigrator schema) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(settings.busyTimeoutMillis());
         config.setGetGeneratedKeys(false);
         Connection connection = config.createConnection(url(settings.path()));
         try (Statement statement = connection.createStatement()) {
+            schema.check(connection, settings.path().toString());
             statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
             String mode = settings.journalMode();
             String reported = queryString(statement, "PRAGMA journal_mode = " + mode);

@@ -61,11 +61,19 @@ final class SqliteFailures {
     }
 
     /** The exception the pipeline acts on. */
-    static Exception forPipeline(SQLException failure, String path) {
+    static SinkException forPipeline(SQLException failure, String path) {
         int code = primaryCode(failure);
         String message = "SQLite write to " + path + " failed (result code " + code + ")";
         return isRetryable(code)
                 ? SinkException.retryable(message, failure)
                 : SinkException.permanent(message, failure);
+    }
+
+    /** The exception the pipeline acts on when the file cannot be opened: retryable, naming the file and the cause. */
+    static SinkException forOpen(SQLException failure, String path) {
+        return SinkException.retryable(
+                "SQLite could not open " + path + " (result code " + primaryCode(failure) + "): "
+                        + failure.getMessage(),
+                failure);
     }
 }

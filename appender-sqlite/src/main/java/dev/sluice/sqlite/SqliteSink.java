@@ -27,6 +27,8 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     private PreparedStatement insertLog;
     private PreparedStatement insertMetric;
     private long invalidMetrics;
+    private boolean freeSpaceFirst;
+    private boolean spaceWarningGiven;
 
     SqliteSink(SqliteFileSettings file, EventRows rows, Retention retention, ContextAware status, String appenderName) {
         this.file = file;
@@ -37,15 +39,27 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     }
 
     @Override
-    public void open() throws SQLException {
+    public void open() throws SinkException {
         connect();
     }
 
-    private void connect() throws SQLException {
-        Connection opened = SqliteConnections.openWriter(file);
+    /**
+     * Opens the writer, brings the schema up to date and prepares the inserts. A failure names the file and is always
+     * retryable: no event is at fault, whether the file is locked, full, not a database or of a foreign schema.
+     */
+    private void connect() throws SinkException {
         try {
-            int before = new SchemaMigrator(SqliteSchema.MIGRATIONS)
-                    .migrate(opened, file.path().toString());
+            connection = openPrepared();
+        } catch (SQLException e) {
+            throw SqliteFailures.forOpen(e, file.path().toString());
+        }
+    }
+
+    private Connection openPrepared() throws SQLException {
+        SchemaMigrator schema = new SchemaMigrator(SqliteSchema.MIGRATIONS);
+        Connection opened = SqliteConnections.openWriter(file, schema);
+        try {
+            int before = schema.migrate(opened, file.path().toString());
             if (before != 0 && before < SqliteSchema.VERSION) {
                 status.addInfo("Appender [" + appenderName + "] upgraded " + file.path() + " from schema version "
                         + before + " to " + SqliteSchema.VERSION + ".");
@@ -58,12 +72,16 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
             SqliteConnections.closeQuietly(opened, e);
             throw e;
         }
-        connection = opened;
+        return opened;
     }
 
     private void warnIfSpaceCannotBeReclaimed(Connection opened) throws SQLException {
+        if (spaceWarningGiven) {
+            return; // the write path reopens the file after some failures: say it once
+        }
         try (Statement statement = opened.createStatement()) {
             if (SqliteConnections.queryLong(statement, "PRAGMA auto_vacuum") != 2) {
+                spaceWarningGiven = true;
                 status.addWarn("Appender [" + appenderName + "] " + file.path() + " was not created with"
                         + " auto_vacuum=INCREMENTAL, so retention frees pages for reuse but the file does not"
                         + " shrink. Run 'PRAGMA auto_vacuum=INCREMENTAL; VACUUM;' on it once to change that.");
@@ -74,7 +92,13 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     @Override
     public void write(List<ILoggingEvent> batch) throws Exception {
         if (connection == null) {
-            reconnect();
+            connect(); // the last failure closed it
+        }
+        if (freeSpaceFirst) {
+            // The last write found the file full: the pipeline retries without calling maintain(), so run
+            // retention here, before the retry, to win the space back.
+            freeSpaceFirst = false;
+            runRetentionBeforeRetry();
         }
         long invalid = 0;
         try {
@@ -101,17 +125,20 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
             }
             connection.commit();
         } catch (SQLException e) {
-            abandon(e);
+            boolean rolledBack = abandon(e);
             int code = SqliteFailures.primaryCode(e);
-            if (code == SqliteFailures.SQLITE_FULL) {
+            if (code == SqliteFailures.SQLITE_FULL && retention.isEnabled()) {
                 retention.runSoon();
+                freeSpaceFirst = true;
             }
-            if (SqliteFailures.needsReopen(code)) {
+            if (!rolledBack || SqliteFailures.needsReopen(code)) {
                 closeConnection();
             }
             throw SqliteFailures.forPipeline(e, file.path().toString());
         } catch (RuntimeException e) {
-            abandon(e);
+            if (!abandon(e)) {
+                closeConnection();
+            }
             throw e;
         }
         if (invalid > 0) {
@@ -119,23 +146,21 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
         }
     }
 
-    /** The last failure closed the connection: open it again, or fail the batch so that it is retried whole. */
-    private void reconnect() throws SinkException {
-        try {
-            connect();
-        } catch (SQLException | RuntimeException e) {
-            // Never a permanent failure: that would write the batch event by event and reject every one.
-            throw SinkException.retryable("cannot reopen " + file.path(), e);
-        }
-    }
-
-    private void abandon(Exception cause) {
+    /**
+     * Rolls the batch back; false if that failed. SQLite ends the transaction itself on some errors (SQLITE_FULL,
+     * SQLITE_IOERR, SQLITE_NOMEM); the driver's rollback then fails and does not begin a new transaction, so the
+     * connection would commit each row of the retried batch on its own: rows counted as not delivered would stay in
+     * the file and be written again. The caller closes such a connection; the next write opens a fresh one.
+     */
+    private boolean abandon(Exception cause) {
         try {
             insertLog.clearBatch();
             insertMetric.clearBatch();
             connection.rollback();
+            return true;
         } catch (SQLException e) {
             cause.addSuppressed(e);
+            return false;
         }
     }
 
@@ -152,6 +177,14 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     /** Events marked as metrics that were stored as log rows because they were not valid samples. */
     long invalidMetrics() {
         return invalidMetrics;
+    }
+
+    private void runRetentionBeforeRetry() throws SinkException {
+        try {
+            maintain();
+        } catch (SQLException e) {
+            throw SqliteFailures.forPipeline(e, file.path().toString());
+        }
     }
 
     @Override

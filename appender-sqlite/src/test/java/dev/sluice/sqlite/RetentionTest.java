@@ -117,6 +117,32 @@ class RetentionTest {
     }
 
     @Test
+    void aFullFileRunsRetentionAtOnceSoWritingGoesOn() throws Exception {
+        Path db = dir.resolve("full.db");
+        SqliteAppender appender = configure(
+                logback,
+                db,
+                "<maxDatabaseSize>256 KB</maxDatabaseSize><maxRows>300</maxRows><batchSize>100</batchSize>"
+                        + "<retentionInterval>1 hour</retentionInterval><overflowPolicy>BLOCK</overflowPolicy>");
+        Logger logger = logback.logger("app");
+        String padding = "y".repeat(200);
+        for (int i = 0; i < 5000; i++) {
+            logger.info("event {} {}", i, padding);
+        }
+        logback.context().stop();
+
+        // The file cannot hold 5000 such rows; every SQLITE_FULL made retention free the oldest before the retry.
+        assertThat(appender.getStats().getDelivered()).isEqualTo(5000);
+        assertThat(appender.getStats().getDropped()).isZero();
+        assertThat(appender.getStats().getFailedAttempts()).isPositive();
+        long deleted = appender.getRetentionDeletedRows();
+        assertThat(deleted).isPositive();
+        assertThat(count(db, "SELECT count(*) FROM logs")).isEqualTo(5000 - deleted);
+        assertThat(strings(db, "SELECT message FROM logs ORDER BY id DESC LIMIT 1"))
+                .containsExactly("event 4999 " + padding);
+    }
+
+    @Test
     void withoutASettingNothingIsDeleted() throws Exception {
         Path db = dir.resolve("keep.db");
         SqliteAppender appender = configure(logback, db, "<retentionInterval>1 millisecond</retentionInterval>");

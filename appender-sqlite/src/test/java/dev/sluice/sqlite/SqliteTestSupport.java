@@ -2,18 +2,26 @@ package dev.sluice.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.core.Context;
+import ch.qos.logback.core.status.Status;
 import dev.sluice.testing.LogbackTestContext;
+import dev.sluice.testing.StatusAssertions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** Shared helpers for the SQLite tests: configure an appender, read the file back with plain JDBC. */
 final class SqliteTestSupport {
+
+    /** How long a test waits for what a worker or a child process does: generous, for loaded machines. */
+    static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private SqliteTestSupport() {}
 
@@ -57,14 +65,52 @@ final class SqliteTestSupport {
     }
 
     static List<String> strings(Path db, String sql) throws SQLException {
+        try (Connection c = jdbc(db)) {
+            return strings(c, sql);
+        }
+    }
+
+    /** The first column of every row of the query, on a connection the caller holds. */
+    static List<String> strings(Connection c, String sql) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (Connection c = jdbc(db);
-                Statement s = c.createStatement();
+        try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
         }
         return values;
+    }
+
+    /** "0", "1", ... up to {@code n - 1}: the messages of events logged as {@code logger.info("{}", i)}. */
+    static List<String> numbers(int n) {
+        return IntStream.range(0, n).mapToObj(String::valueOf).toList();
+    }
+
+    /**
+     * Fails unless a status of exactly {@code level} mentions every fragment, in its message or in the message of its
+     * throwable or of one of that throwable's causes: what a status printer shows the user.
+     */
+    static void assertStatusMentions(Context context, int level, String... fragments) {
+        for (Status status : context.getStatusManager().getCopyOfStatusList()) {
+            if (status.getLevel() == level && mentionsAll(status, fragments)) {
+                return;
+            }
+        }
+        throw new AssertionError("expected a " + StatusAssertions.levelName(level) + " status mentioning "
+                + List.of(fragments) + "\n" + StatusAssertions.describe(context));
+    }
+
+    private static boolean mentionsAll(Status status, String... fragments) {
+        StringBuilder text = new StringBuilder(String.valueOf(status.getMessage()));
+        for (Throwable t = status.getThrowable(); t != null; t = t.getCause()) {
+            text.append('\n').append(t.getMessage());
+        }
+        for (String fragment : fragments) {
+            if (text.indexOf(fragment) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
