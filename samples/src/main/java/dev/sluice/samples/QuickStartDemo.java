@@ -8,12 +8,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The quick-start demo: the seed's stress workload (20 threads x 1000 events, each with MDC and key-values) through
@@ -42,7 +38,7 @@ public final class QuickStartDemo {
                 context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
 
         long started = System.nanoTime();
-        logFromThreads(context);
+        logFromThreads();
         long loggedNanos = System.nanoTime() - started;
         context.stop(); // drains the queue within shutdownGracePeriod
         AppenderStatsMXBean stats = async.getStats();
@@ -73,35 +69,14 @@ public final class QuickStartDemo {
         return ok;
     }
 
-    private static void logFromThreads(LoggerContext context) throws InterruptedException {
+    private static void logFromThreads() throws InterruptedException {
         Logger logger = LoggerFactory.getLogger("demo.stress");
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            String worker = "w" + t;
-            threads.add(new Thread(
-                    () -> {
-                        MDC.put("worker", worker);
-                        try {
-                            go.await();
-                            for (int i = 0; i < EVENTS_PER_THREAD; i++) {
-                                logger.atInfo()
-                                        .addKeyValue("job", "stress")
-                                        .addKeyValue("seq", i)
-                                        .log("{} event {}", worker, i);
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } finally {
-                            MDC.clear();
-                        }
-                    },
-                    "stress-" + t));
-        }
-        threads.forEach(Thread::start);
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
+        StressWorkload.run(
+                THREADS,
+                EVENTS_PER_THREAD,
+                (worker, i) -> logger.atInfo()
+                        .addKeyValue("job", "stress")
+                        .addKeyValue("seq", i)
+                        .log("{} event {}", worker, i));
     }
 }

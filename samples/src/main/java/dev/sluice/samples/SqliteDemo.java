@@ -15,13 +15,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The SQLite demo, what {@code scripts/demo} runs: the seed's stress workload (20 threads x 1000 events with MDC and
@@ -146,34 +143,12 @@ public final class SqliteDemo {
     private static void logFromThreads() throws InterruptedException {
         Logger logger = LoggerFactory.getLogger("demo.stress");
         Logger metrics = LoggerFactory.getLogger("demo.metrics");
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            String worker = "w" + t;
-            threads.add(new Thread(
-                    () -> {
-                        MDC.put("worker", worker);
-                        try {
-                            go.await();
-                            for (int i = 0; i < EVENTS_PER_THREAD; i++) {
-                                logOne(logger, worker, i);
-                                if (i % 10 == 9) {
-                                    SluiceMetrics.record(metrics, METRIC, i % 100 + 1, "ms");
-                                }
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } finally {
-                            MDC.clear();
-                        }
-                    },
-                    "stress-" + t));
-        }
-        threads.forEach(Thread::start);
-        go.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
+        StressWorkload.run(THREADS, EVENTS_PER_THREAD, (worker, i) -> {
+            logOne(logger, worker, i);
+            if (i % 10 == 9) {
+                SluiceMetrics.record(metrics, METRIC, i % 100 + 1, "ms");
+            }
+        });
     }
 
     private static void logOne(Logger logger, String worker, int i) {
