@@ -135,7 +135,9 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
                 closeConnection();
             }
             throw SqliteFailures.forPipeline(e, file.path().toString());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a toString() out of memory while binding): the rows bound so far must leave the reused
+            // statements' batches, or the pipeline's event-by-event retry would execute them again.
             if (!abandon(e)) {
                 closeConnection();
             }
@@ -152,7 +154,7 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
      * connection would commit each row of the retried batch on its own: rows counted as not delivered would stay in
      * the file and be written again. The caller closes such a connection; the next write opens a fresh one.
      */
-    private boolean abandon(Exception cause) {
+    private boolean abandon(Throwable cause) {
         try {
             insertLog.clearBatch();
             insertMetric.clearBatch();

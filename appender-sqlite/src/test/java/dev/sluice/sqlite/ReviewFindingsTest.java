@@ -6,6 +6,7 @@ import static dev.sluice.sqlite.SqliteTestSupport.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
+import dev.sluice.core.AppenderStatsMXBean;
 import dev.sluice.core.SluiceMetrics;
 import dev.sluice.testing.LogbackTestContext;
 import dev.sluice.testing.StatusAssertions;
@@ -101,5 +102,35 @@ class ReviewFindingsTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * An Error while binding an event (a key-value whose toString() runs out of memory) escaped the sink's clean-up,
+     * which caught only RuntimeException: the rows bound before it stayed in the reused statement's batch, and the
+     * pipeline's event-by-event retry then executed them again with each event, storing the earlier events twice.
+     */
+    @Test
+    void anErrorWhileBindingAnEventStoresEveryOtherEventOnce() throws Exception {
+        Path db = dir.resolve("error.db");
+        SqliteAppender appender =
+                configure(logback, db, "<batchSize>4</batchSize><maxBatchDelay>60 seconds</maxBatchDelay>");
+        Logger logger = logback.logger("app");
+        logger.info("one");
+        logger.info("two");
+        logger.atInfo()
+                .addKeyValue("huge", new Object() {
+                    @Override
+                    public String toString() {
+                        throw new OutOfMemoryError("simulated: a toString() too large for the heap");
+                    }
+                })
+                .log("poison");
+        logger.info("three");
+        logback.context().stop();
+
+        AppenderStatsMXBean stats = appender.getStats();
+        assertThat(stats.getDroppedRejectedBySink()).isEqualTo(1);
+        assertThat(stats.getDelivered()).isEqualTo(3);
+        assertThat(strings(db, "SELECT message FROM logs ORDER BY id")).containsExactly("one", "two", "three");
     }
 }
