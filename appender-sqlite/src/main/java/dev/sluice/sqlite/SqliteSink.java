@@ -23,10 +23,12 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     private final ContextAware status;
     private final String appenderName;
 
-    private Connection connection;
+    // Written only by the worker; volatile because isConnected() and invalidMetrics() are read by other threads
+    // (JMX, the appender's getters).
+    private volatile Connection connection;
     private PreparedStatement insertLog;
     private PreparedStatement insertMetric;
-    private long invalidMetrics;
+    private volatile long invalidMetrics;
     private boolean freeSpaceFirst;
     private boolean spaceWarningGiven;
 

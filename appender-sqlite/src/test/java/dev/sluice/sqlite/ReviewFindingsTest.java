@@ -10,6 +10,7 @@ import dev.sluice.core.AppenderStatsMXBean;
 import dev.sluice.core.SluiceMetrics;
 import dev.sluice.testing.LogbackTestContext;
 import dev.sluice.testing.StatusAssertions;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -132,5 +133,24 @@ class ReviewFindingsTest {
         assertThat(stats.getDroppedRejectedBySink()).isEqualTo(1);
         assertThat(stats.getDelivered()).isEqualTo(3);
         assertThat(strings(db, "SELECT message FROM logs ORDER BY id")).containsExactly("one", "two", "three");
+    }
+
+    /**
+     * getRetentionDeletedRows(), getInvalidMetrics() and the connected gauge (JMX) are read by other threads while the
+     * worker writes the fields behind them; as plain fields they had no happens-before edge with those writes (a data
+     * race: a reader may see a stale or, for a long on a 32-bit JVM, a torn value). A race cannot be shown reliably by
+     * running it, so this pins the fix: each field is volatile.
+     */
+    @Test
+    void theCountersReadByOtherThreadsAreVolatile() throws Exception {
+        assertThat(Modifier.isVolatile(
+                        SqliteSink.class.getDeclaredField("invalidMetrics").getModifiers()))
+                .isTrue();
+        assertThat(Modifier.isVolatile(
+                        SqliteSink.class.getDeclaredField("connection").getModifiers()))
+                .isTrue();
+        assertThat(Modifier.isVolatile(
+                        Retention.class.getDeclaredField("deletedTotal").getModifiers()))
+                .isTrue();
     }
 }
