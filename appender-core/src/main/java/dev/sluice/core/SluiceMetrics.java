@@ -39,7 +39,11 @@ public final class SluiceMetrics {
         record(logger, name, value, unit, Map.of());
     }
 
-    /** Records a sample with tags; each tag becomes a key-value, stored in the {@code tags} column as JSON. */
+    /**
+     * Records a sample with tags; each tag becomes a key-value, stored in the {@code tags} column as JSON. The sample's
+     * own {@value #NAME}, {@value #VALUE} and {@value #UNIT} come first, and the first of each key is the one that
+     * counts, so a tag with one of those names stays a tag.
+     */
     public static void record(Logger logger, String name, double value, String unit, Map<String, ?> tags) {
         Objects.requireNonNull(name, "name");
         if (!logger.isInfoEnabled(MARKER)) {

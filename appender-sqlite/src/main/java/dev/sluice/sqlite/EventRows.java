@@ -75,18 +75,30 @@ final class EventRows {
         String name = null;
         Double value = null;
         String unit = null;
+        boolean nameSeen = false;
+        boolean valueSeen = false;
+        boolean unitSeen = false;
         List<KeyValuePair> tags = new ArrayList<>();
         List<KeyValuePair> pairs = event.getKeyValuePairs();
         if (pairs != null) {
+            // The first name, value and unit are the sample's (SluiceMetrics adds them before the tags); a later
+            // pair with the same key is a tag, so a tag called "name" or "value" cannot replace the sample's own.
             for (KeyValuePair pair : pairs) {
                 if (pair == null) {
                     continue;
                 }
-                switch (String.valueOf(pair.key)) {
-                    case SluiceMetrics.NAME -> name = pair.value == null ? null : pair.value.toString();
-                    case SluiceMetrics.VALUE -> value = number(pair.value);
-                    case SluiceMetrics.UNIT -> unit = pair.value == null ? null : pair.value.toString();
-                    default -> tags.add(pair);
+                String key = String.valueOf(pair.key);
+                if (key.equals(SluiceMetrics.NAME) && !nameSeen) {
+                    nameSeen = true;
+                    name = pair.value == null ? null : pair.value.toString();
+                } else if (key.equals(SluiceMetrics.VALUE) && !valueSeen) {
+                    valueSeen = true;
+                    value = number(pair.value);
+                } else if (key.equals(SluiceMetrics.UNIT) && !unitSeen) {
+                    unitSeen = true;
+                    unit = pair.value == null ? null : pair.value.toString();
+                } else {
+                    tags.add(pair);
                 }
             }
         }

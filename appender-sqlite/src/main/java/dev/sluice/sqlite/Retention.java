@@ -28,7 +28,8 @@ final class Retention {
     private long nextPassNanos = System.nanoTime();
     private boolean passInProgress;
     private long deletedInPass;
-    private long deletedTotal;
+    /** Written only by the worker; volatile because the appender's getter reads it from other threads. */
+    private volatile long deletedTotal;
 
     Retention(RetentionPolicy policy, LongSupplier clockMillis) {
         this.policy = policy;

@@ -6,11 +6,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 /** Opens the connections Sluice uses: the one writer per appender, and read-only connections for queries. */
 final class SqliteConnections {
+
+    private static final long JOURNAL_MODE_FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long JOURNAL_MODE_MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private SqliteConnections() {}
 
@@ -35,7 +40,7 @@ final class SqliteConnections {
             schema.check(connection, settings.path().toString());
             statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
             String mode = settings.journalMode();
-            String reported = queryString(statement, "PRAGMA journal_mode = " + mode);
+            String reported = setJournalMode(statement, settings);
             if (!mode.equalsIgnoreCase(reported)) {
                 throw new SQLException("journal_mode " + mode + " was refused for " + settings.path()
                         + " (the file reports " + reported + "); WAL needs a local file system");
@@ -52,6 +57,28 @@ final class SqliteConnections {
             throw e;
         }
         return connection;
+    }
+
+    /**
+     * Sets the journal mode, waiting up to the busy timeout for other connections. On a file that another connection
+     * is switching to WAL at the same moment (two processes starting on one new file), the pragma can fail with
+     * SQLITE_BUSY at once, without SQLite's busy handler: retried here, with short pauses, until the busy timeout.
+     */
+    private static String setJournalMode(Statement statement, SqliteFileSettings settings) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.busyTimeoutMillis());
+        long pause = JOURNAL_MODE_FIRST_PAUSE_NANOS;
+        while (true) {
+            try {
+                return queryString(statement, "PRAGMA journal_mode = " + settings.journalMode());
+            } catch (SQLException e) {
+                long left = deadline - System.nanoTime();
+                if (SqliteFailures.primaryCode(e) != SqliteFailures.SQLITE_BUSY || left <= 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(Math.min(pause, left));
+                pause = Math.min(pause * 2, JOURNAL_MODE_MAX_PAUSE_NANOS);
+            }
+        }
     }
 
     /** A read-only connection in auto-commit mode: each query reads one consistent snapshot and holds no lock after. */

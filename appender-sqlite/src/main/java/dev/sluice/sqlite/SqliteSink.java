@@ -23,10 +23,12 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
     private final ContextAware status;
     private final String appenderName;
 
-    private Connection connection;
+    // Written only by the worker; volatile because isConnected() and invalidMetrics() are read by other threads
+    // (JMX, the appender's getters).
+    private volatile Connection connection;
     private PreparedStatement insertLog;
     private PreparedStatement insertMetric;
-    private long invalidMetrics;
+    private volatile long invalidMetrics;
     private boolean freeSpaceFirst;
     private boolean spaceWarningGiven;
 
@@ -135,7 +137,9 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
                 closeConnection();
             }
             throw SqliteFailures.forPipeline(e, file.path().toString());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a toString() out of memory while binding): the rows bound so far must leave the reused
+            // statements' batches, or the pipeline's event-by-event retry would execute them again.
             if (!abandon(e)) {
                 closeConnection();
             }
@@ -152,7 +156,7 @@ final class SqliteSink implements BatchSink<ILoggingEvent> {
      * connection would commit each row of the retried batch on its own: rows counted as not delivered would stay in
      * the file and be written again. The caller closes such a connection; the next write opens a fresh one.
      */
-    private boolean abandon(Exception cause) {
+    private boolean abandon(Throwable cause) {
         try {
             insertLog.clearBatch();
             insertMetric.clearBatch();
