@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -27,6 +29,8 @@ final class Retention {
     private final LongSupplier clockMillis;
     private long nextPassNanos = System.nanoTime();
     private boolean passInProgress;
+    private long ageCutoffMillis;
+    private final Map<String, Long> rowCutoffs = new HashMap<>();
     private long deletedInPass;
     /** Written only by the worker; volatile because the appender's getter reads it from other threads. */
     private volatile long deletedTotal;
@@ -57,7 +61,8 @@ final class Retention {
     }
 
     /**
-     * Works on the current pass if one is due. The connection must be in auto-commit mode.
+     * Works on the current pass if one is due, starting one if none is under way. The connection must be in auto-commit
+     * mode.
      *
      * @return a summary when a pass finished with rows deleted, else null
      */
@@ -65,9 +70,10 @@ final class Retention {
         if (!isDue()) {
             return null;
         }
-        passInProgress = true;
+        if (!passInProgress) {
+            startPass(connection);
+        }
         long sliceEnd = System.nanoTime() + SLICE_NANOS;
-        boolean more = false;
         for (String table : TABLES) {
             while (true) {
                 int deleted = deleteChunk(connection, table);
@@ -77,19 +83,29 @@ final class Retention {
                     break;
                 }
                 if (System.nanoTime() - sliceEnd >= 0) {
-                    more = true;
-                    break;
+                    return null; // more to delete: the next call goes on, after the next batch
                 }
-            }
-            if (more) {
-                return null;
             }
         }
         passInProgress = false;
         nextPassNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(policy.intervalMillis());
-        long deleted = deletedInPass;
+        if (deletedInPass == 0) {
+            return null;
+        }
+        // Counted as reclaimed only once it worked: after a failure, the next pass returns the pages.
+        String summary = reclaim(connection, deletedInPass);
         deletedInPass = 0;
-        return deleted == 0 ? null : reclaim(connection, deleted);
+        return summary;
+    }
+
+    /** Fixes what this pass deletes: rows older than the age cut-off, and ids up to each table's row cut-off. */
+    private void startPass(Connection connection) throws SQLException {
+        ageCutoffMillis = policy.maxAgeMillis() > 0 ? clockMillis.getAsLong() - policy.maxAgeMillis() : 0;
+        for (String table : TABLES) {
+            // Found once per pass: the OFFSET walks maxRows index entries, too costly to repeat per chunk.
+            rowCutoffs.put(table, policy.maxRows() > 0 ? newestBeyondMaxRows(connection, table) : 0L);
+        }
+        passInProgress = true;
     }
 
     private int deleteChunk(Connection connection, String table) throws SQLException {
@@ -98,17 +114,15 @@ final class Retention {
             deleted = delete(
                     connection,
                     "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE ts < ? LIMIT ?)",
-                    clockMillis.getAsLong() - policy.maxAgeMillis());
+                    ageCutoffMillis);
         }
-        if (deleted < policy.chunkRows() && policy.maxRows() > 0) {
-            long newestToDrop = newestBeyondMaxRows(connection, table);
-            if (newestToDrop > 0) {
-                deleted += delete(
-                        connection,
-                        "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-                                + " WHERE id <= ? ORDER BY id LIMIT ?)",
-                        newestToDrop);
-            }
+        long rowCutoff = rowCutoffs.get(table);
+        if (deleted < policy.chunkRows() && rowCutoff > 0) {
+            deleted += delete(
+                    connection,
+                    "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+                            + " WHERE id <= ? ORDER BY id LIMIT ?)",
+                    rowCutoff);
         }
         return deleted;
     }

@@ -33,7 +33,6 @@ final class SchemaMigrator {
     int migrate(Connection connection, String path) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN IMMEDIATE");
-            boolean committed = false;
             try {
                 statement.execute(CREATE_VERSION_TABLE);
                 int found = currentVersion(statement, path);
@@ -50,12 +49,10 @@ final class SchemaMigrator {
                             + System.currentTimeMillis() + ")");
                 }
                 statement.execute("COMMIT");
-                committed = true;
                 return found;
-            } finally {
-                if (!committed) {
-                    statement.execute("ROLLBACK");
-                }
+            } catch (SQLException | RuntimeException e) {
+                rollback(statement, e);
+                throw e;
             }
         }
     }
@@ -75,11 +72,7 @@ final class SchemaMigrator {
             try {
                 currentVersion(statement, path);
             } catch (SQLException | RuntimeException e) {
-                try {
-                    statement.execute("ROLLBACK");
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                rollback(statement, e);
                 throw e;
             }
             statement.execute("COMMIT");
@@ -110,6 +103,15 @@ final class SchemaMigrator {
         try (ResultSet rs =
                 statement.executeQuery("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '" + table + "'")) {
             return rs.next();
+        }
+    }
+
+    /** Rolls back, keeping {@code cause} the failure reported: SQLite may have rolled back already (SQLITE_FULL). */
+    private static void rollback(Statement statement, Exception cause) {
+        try {
+            statement.execute("ROLLBACK");
+        } catch (SQLException suppressed) {
+            cause.addSuppressed(suppressed);
         }
     }
 }
