@@ -7,6 +7,7 @@ import dev.sluice.core.AsyncBatchAppenderBase;
 import dev.sluice.core.BatchSink;
 import dev.sluice.core.json.EventJsonParts;
 import dev.sluice.core.json.EventJsonSettings;
+import dev.sluice.core.json.ProducerIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -115,8 +116,10 @@ public class SqliteAppender extends AsyncBatchAppenderBase {
         if (retentionChunkSize < 1) {
             errors.add("retentionChunkSize must be at least 1, was " + retentionChunkSize + ".");
         }
-        EventJsonSettings.Builder json =
-                EventJsonSettings.builder().service(service).host(host).maxStringLength(maxStringLength);
+        EventJsonSettings.Builder json = EventJsonSettings.builder()
+                .service(service != null ? service : ProducerIdentity.defaultService(getContext()))
+                .host(host != null ? host : ProducerIdentity.defaultHost(getContext(), this))
+                .maxStringLength(maxStringLength);
         List<String> problems = json.problems();
         errors.addAll(problems.stream().map(p -> p + ".").toList());
         jsonSettings = problems.isEmpty() ? json.build() : null;
@@ -291,7 +294,7 @@ public class SqliteAppender extends AsyncBatchAppenderBase {
         return retentionChunkSize;
     }
 
-    /** The {@code service} column of every row. Default none (NULL). */
+    /** The {@code service} column of every row. Default: the context property {@code service}, else the context name. */
     public void setService(String service) {
         this.service = service;
     }
@@ -300,7 +303,7 @@ public class SqliteAppender extends AsyncBatchAppenderBase {
         return service;
     }
 
-    /** The {@code host} column of every row. Default none (NULL). */
+    /** The {@code host} column of every row. Default: the context property {@code HOSTNAME}, else the host name. */
     public void setHost(String host) {
         this.host = host;
     }

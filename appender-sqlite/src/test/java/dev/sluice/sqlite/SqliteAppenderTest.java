@@ -80,6 +80,18 @@ class SqliteAppenderTest {
     }
 
     @Test
+    void serviceAndHostDefaultAsTheJsonEncoderDoes() throws Exception {
+        Path db = dir.resolve("identity.db");
+        logback.property("service", "from-property");
+        configure(logback, db, "");
+        logback.logger("app").info("hello");
+        logback.context().stop();
+        assertThat(strings(db, "SELECT ifnull(service, '<null>') || ' ' || ifnull(host, '<null>') FROM logs"))
+                .containsExactly(
+                        "from-property " + java.net.InetAddress.getLocalHost().getHostName());
+    }
+
+    @Test
     void metricEventsGoToTheMetricsTable() throws Exception {
         Path db = dir.resolve("metrics.db");
         SqliteAppender appender = configure(logback, db, "");

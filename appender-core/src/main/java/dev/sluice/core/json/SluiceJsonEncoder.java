@@ -1,10 +1,7 @@
 package dev.sluice.core.json;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.Context;
-import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.EncoderBase;
-import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -38,7 +35,7 @@ import java.util.List;
 public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
 
     /** Context property read for the default {@code service}: {@value}. */
-    public static final String SERVICE_PROPERTY = "service";
+    public static final String SERVICE_PROPERTY = ProducerIdentity.SERVICE_PROPERTY;
 
     private String service;
     private String host;
@@ -120,8 +117,8 @@ public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
             return;
         }
         EventJsonSettings.Builder settings = EventJsonSettings.builder()
-                .service(service != null ? service : defaultService())
-                .host(host != null ? host : defaultHost())
+                .service(service != null ? service : ProducerIdentity.defaultService(getContext()))
+                .host(host != null ? host : ProducerIdentity.defaultHost(getContext(), this))
                 .maxThrowableDepth(maxThrowableDepth)
                 .maxFrames(maxFrames)
                 .maxTotalFrames(maxTotalFrames)
@@ -166,29 +163,5 @@ public class SluiceJsonEncoder extends EncoderBase<ILoggingEvent> {
     @Override
     public byte[] footerBytes() {
         return null;
-    }
-
-    private String defaultService() {
-        Context context = getContext();
-        if (context == null) {
-            return null;
-        }
-        String fromProperty = context.getProperty(SERVICE_PROPERTY);
-        return fromProperty != null && !fromProperty.isBlank() ? fromProperty : context.getName();
-    }
-
-    /** Never throws: a host name that cannot be found is simply left out. */
-    private String defaultHost() {
-        try {
-            Context context = getContext();
-            String fromContext = context == null ? null : context.getProperty(CoreConstants.HOSTNAME_KEY);
-            if (fromContext != null && !fromContext.isBlank()) {
-                return fromContext;
-            }
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception | LinkageError e) {
-            addWarn("Cannot determine the host name; the 'host' field will be omitted", e);
-            return null;
-        }
     }
 }
