@@ -1,2 +1,5 @@
-/** Redis appender: PUBLISH and capped XADD per context channel. Not built yet (issue 4). */
+/**
+ * Redis appender: PUBLISH and capped XADD per MDC context channel and a global channel, pipelined per batch over
+ * Lettuce ({@link dev.sluice.redis.RedisAppender}).
+ */
 package dev.sluice.redis;

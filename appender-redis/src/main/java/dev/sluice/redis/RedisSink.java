@@ -1,0 +1,198 @@
+package dev.sluice.redis;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.sluice.core.BatchSink;
+import dev.sluice.core.SinkException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Writes each batch as one pipeline over one connection that only the worker uses: per event a PUBLISH and/or an XADD
+ * ({@code MAXLEN ~}) to its context channel and to the global channel, then one EXPIRE per stream key, one flush, and a
+ * wait for every reply. Lettuce is told not to buffer: commands are rejected while disconnected, its request queue is
+ * bounded and replies time out, so the core's queue is the only buffer and a failed batch is retried whole.
+ */
+final class RedisSink implements BatchSink<ILoggingEvent> {
+
+    private static final String STREAM_FIELD = "data";
+
+    private final RedisSinkSettings settings;
+    private RedisClient client;
+    private volatile StatefulRedisConnection<String, byte[]> connection;
+
+    RedisSink(RedisSinkSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open() throws SinkException {
+        if (client == null) {
+            client = RedisClient.create(settings.uri());
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // Never replay after a reconnect: the pipeline retries the batch itself, once.
+                    .replayFilter(command -> true)
+                    .requestQueueSize(settings.requestQueueSize())
+                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                    .socketOptions(SocketOptions.builder()
+                            .connectTimeout(settings.connectTimeout())
+                            .keepAlive(true)
+                            .build())
+                    .build());
+        }
+        connect();
+    }
+
+    private void connect() throws SinkException {
+        try {
+            StatefulRedisConnection<String, byte[]> opened =
+                    client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+            opened.setAutoFlushCommands(false);
+            connection = opened;
+        } catch (RuntimeException e) {
+            throw SinkException.retryable("cannot connect to " + settings.displayUri(), e);
+        }
+    }
+
+    @Override
+    public void write(List<ILoggingEvent> batch) throws Exception {
+        // Every payload first: an event that cannot be encoded fails the batch before any command is sent.
+        List<byte[]> payloads = new ArrayList<>(batch.size());
+        for (ILoggingEvent event : batch) {
+            payloads.add(settings.payload().apply(event));
+        }
+        if (connection == null) {
+            connect(); // the first connect never succeeded; later reconnects are Lettuce's
+        }
+        RedisAsyncCommands<String, byte[]> redis = connection.async();
+        List<RedisFuture<?>> replies = new ArrayList<>(batch.size() * 4);
+        Map<String, Long> ttls = new LinkedHashMap<>();
+        ChannelNames names = settings.names();
+        for (int i = 0; i < batch.size(); i++) {
+            String contextChannel = contextChannel(batch.get(i));
+            if (contextChannel != null) {
+                send(redis, contextChannel, payloads.get(i), settings.contextTtlSeconds(), replies, ttls);
+            }
+            send(redis, names.globalChannel(), payloads.get(i), settings.globalTtlSeconds(), replies, ttls);
+        }
+        ttls.forEach((key, seconds) -> replies.add(redis.expire(key, seconds)));
+        connection.flushCommands();
+        awaitReplies(replies, batch.size());
+    }
+
+    private String contextChannel(ILoggingEvent event) {
+        Map<String, String> mdc = event.getMDCPropertyMap();
+        String id = mdc == null ? null : mdc.get(settings.contextKey());
+        if (id == null || id.isEmpty()) {
+            id = settings.defaultContextId();
+        }
+        return id == null ? null : settings.names().contextChannel(id);
+    }
+
+    private void send(
+            RedisAsyncCommands<String, byte[]> redis,
+            String channel,
+            byte[] payload,
+            long ttlSeconds,
+            List<RedisFuture<?>> replies,
+            Map<String, Long> ttls) {
+        if (settings.target().publishes()) {
+            replies.add(redis.publish(channel, payload));
+        }
+        if (settings.target().streams()) {
+            String key = ChannelNames.streamKey(channel);
+            // XAddArgs is mutable and meant for one command: a fresh one each time.
+            XAddArgs args = settings.maxLen() > 0
+                    ? XAddArgs.Builder.maxlen(settings.maxLen()).approximateTrimming()
+                    : new XAddArgs();
+            replies.add(redis.xadd(key, args, Map.of(STREAM_FIELD, payload)));
+            if (ttlSeconds > 0) {
+                ttls.put(key, ttlSeconds);
+            }
+        }
+    }
+
+    /** Waits for every reply; any failure fails the batch, retryable unless Redis answered with an error. */
+    private void awaitReplies(List<RedisFuture<?>> replies, int events) throws SinkException {
+        long timeoutNanos = settings.commandTimeout().toNanos();
+        long deadline = System.nanoTime() + timeoutNanos;
+        Throwable retryable = null;
+        for (RedisFuture<?> reply : replies) {
+            Throwable failure = failureOf(reply, deadline);
+            if (failure instanceof RedisCommandExecutionException) {
+                throw SinkException.permanent(
+                        settings.displayUri() + " refused a command of the batch: " + failure.getMessage(), failure);
+            }
+            if (failure != null && retryable == null) {
+                retryable = failure;
+            }
+        }
+        if (retryable instanceof TimeoutException) {
+            throw SinkException.retryable(
+                    "no reply from " + settings.displayUri() + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                            + " ms for a batch of " + events + " events; it is sent again, and may arrive twice",
+                    retryable);
+        }
+        if (retryable != null) {
+            throw SinkException.retryable(
+                    "a batch of " + events + " events to " + settings.displayUri() + " failed: " + retryable,
+                    retryable);
+        }
+    }
+
+    /** The reply's failure, a {@link TimeoutException} past the deadline, or null when it succeeded. */
+    private static Throwable failureOf(RedisFuture<?> reply, long deadline) {
+        try {
+            reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        } catch (TimeoutException e) {
+            reply.cancel(false);
+            return e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
+        } catch (RuntimeException e) {
+            return e; // cancelled
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        StatefulRedisConnection<String, byte[]> current = connection;
+        return current != null && current.isOpen();
+    }
+
+    @Override
+    public void close() {
+        StatefulRedisConnection<String, byte[]> current = connection;
+        connection = null;
+        if (current != null) {
+            current.close();
+        }
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            client = null;
+        }
+    }
+}
