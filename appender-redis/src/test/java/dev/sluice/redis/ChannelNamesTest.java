@@ -46,6 +46,11 @@ class ChannelNamesTest {
     }
 
     @Test
+    void theReadmeExampleHoldsAsWritten() {
+        assertThat(names.contextChannel("job:* [1]")).isEqualTo("logs:job____1_~34b278b5");
+    }
+
+    @Test
     void idsThatSanitiseAlikeStayApart() {
         assertThat(names.contextChannel("a:b")).isNotEqualTo(names.contextChannel("a_b"));
         assertThat(names.contextChannel("a:b")).isNotEqualTo(names.contextChannel("a*b"));
