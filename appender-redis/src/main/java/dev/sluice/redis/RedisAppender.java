@@ -24,6 +24,9 @@ import java.util.function.Function;
  *   <contextKey>jobId</contextKey>
  * </appender>
  * }</pre>
+ *
+ * <p>For a Redis Cluster, set {@code <cluster>true</cluster>} and list one or more seed nodes in {@code uri},
+ * separated by commas; each stream key then lands on the node serving its slot.
  */
 public class RedisAppender extends AsyncBatchAppenderBase {
 
@@ -51,8 +54,17 @@ public class RedisAppender extends AsyncBatchAppenderBase {
     public static final long DEFAULT_COMMAND_TIMEOUT_MILLIS = 2000;
     /** Default {@code connectTimeout} in milliseconds: {@value}. */
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 2000;
+    /** Default {@code cluster}: {@value} (one Redis server, or Sentinel). */
+    public static final boolean DEFAULT_CLUSTER = false;
+    /** Default {@code clusterRefreshPeriod} in seconds: {@value}. */
+    public static final long DEFAULT_CLUSTER_REFRESH_PERIOD_SECONDS = 60;
+    /** Default {@code publishCommand}: {@value}. */
+    public static final String DEFAULT_PUBLISH_COMMAND = "PUBLISH";
 
     private String uri = DEFAULT_URI;
+    private boolean cluster = DEFAULT_CLUSTER;
+    private Duration clusterRefreshPeriod = Duration.buildBySeconds(DEFAULT_CLUSTER_REFRESH_PERIOD_SECONDS);
+    private String publishCommand = DEFAULT_PUBLISH_COMMAND;
     private String target = DEFAULT_TARGET;
     private String channelPrefix = DEFAULT_CHANNEL_PREFIX;
     private String globalChannel = DEFAULT_GLOBAL_CHANNEL;
@@ -69,8 +81,9 @@ public class RedisAppender extends AsyncBatchAppenderBase {
     private String host;
     private int maxStringLength = EventJsonSettings.DEFAULT_MAX_STRING_LENGTH;
 
-    private RedisURI parsedUri;
+    private List<RedisURI> parsedUris;
     private RedisTarget parsedTarget;
+    private PublishCommand parsedPublishCommand;
     private EventJsonSettings jsonSettings;
 
     @Override
@@ -86,17 +99,18 @@ public class RedisAppender extends AsyncBatchAppenderBase {
 
     @Override
     protected void validateSettings(List<String> errors) {
-        try {
-            parsedUri = RedisURI.create(uri);
-        } catch (RuntimeException e) {
-            errors.add("uri '" + uri + "' is not a Redis URI (redis://, rediss://, redis-sentinel://): "
-                    + e.getMessage() + ".");
-        }
+        parsedUris = RedisUris.parse(uri, cluster, errors);
         try {
             parsedTarget = RedisTarget.valueOf(upper(target));
         } catch (IllegalArgumentException e) {
             errors.add("target must be PUBLISH, STREAM or BOTH, was '" + target + "'.");
         }
+        try {
+            parsedPublishCommand = PublishCommand.valueOf(upper(publishCommand));
+        } catch (IllegalArgumentException e) {
+            errors.add("publishCommand must be PUBLISH or SPUBLISH, was '" + publishCommand + "'.");
+        }
+        requireNonNegative(errors, "clusterRefreshPeriod", clusterRefreshPeriod);
         if (!upper(format).equals("JSON") && !upper(format).equals("SEED")) {
             errors.add("format must be JSON or SEED, was '" + format + "'.");
         }
@@ -159,9 +173,12 @@ public class RedisAppender extends AsyncBatchAppenderBase {
         }
         ChannelNames names = new ChannelNames(channelPrefix, channelPrefix + ":" + globalChannel, maxContextIdLength);
         return new RedisSink(new RedisSinkSettings(
-                parsedUri,
-                displayUri(parsedUri),
+                parsedUris,
+                cluster,
+                java.time.Duration.ofMillis(clusterRefreshPeriod.getMilliseconds()),
+                RedisUris.display(parsedUris, cluster),
                 parsedTarget,
+                parsedPublishCommand,
                 names,
                 contextKey,
                 defaultContextId == null || defaultContextId.isEmpty() ? null : defaultContextId,
@@ -175,23 +192,52 @@ public class RedisAppender extends AsyncBatchAppenderBase {
                 payload));
     }
 
-    /** The URI without credentials, for status messages. */
-    static String displayUri(RedisURI uri) {
-        String scheme = uri.isSsl() ? "rediss" : uri.getSentinels().isEmpty() ? "redis" : "redis-sentinel";
-        String where = uri.getSentinels().isEmpty()
-                ? uri.getHost() + ":" + uri.getPort()
-                : uri.getSentinels().get(0).getHost() + ":"
-                        + uri.getSentinels().get(0).getPort() + "#" + uri.getSentinelMasterId();
-        return scheme + "://" + where + "/" + uri.getDatabase();
-    }
-
-    /** The Redis URI: {@code redis://[user:password@]host[:port][/db]}, {@code rediss://} for TLS, or Sentinel. */
+    /**
+     * The Redis URI: {@code redis://[user:password@]host[:port][/db]}, {@code rediss://} for TLS, or Sentinel. With
+     * {@code cluster}, one or more seed nodes separated by commas. Default {@value #DEFAULT_URI}.
+     */
     public void setUri(String uri) {
         this.uri = uri;
     }
 
     public String getUri() {
         return uri;
+    }
+
+    /**
+     * Whether {@code uri} names the seed nodes of a Redis Cluster, which is then written to over a cluster connection
+     * that sends each command to the node serving its key. Default {@value #DEFAULT_CLUSTER}.
+     */
+    public void setCluster(boolean cluster) {
+        this.cluster = cluster;
+    }
+
+    public boolean isCluster() {
+        return cluster;
+    }
+
+    /**
+     * How often a cluster connection reloads the cluster's slots and nodes, besides reloading them on MOVED or ASK
+     * redirects, persistent reconnects and unknown nodes; 0 reloads only on those. Default 60 seconds.
+     */
+    public void setClusterRefreshPeriod(Duration clusterRefreshPeriod) {
+        this.clusterRefreshPeriod = clusterRefreshPeriod;
+    }
+
+    public Duration getClusterRefreshPeriod() {
+        return clusterRefreshPeriod;
+    }
+
+    /**
+     * {@code PUBLISH} (the default), which a Redis Cluster forwards to every node, or {@code SPUBLISH} (sharded
+     * pub/sub, Redis 7+), which stays on the shard serving the channel; its subscribers must use {@code SSUBSCRIBE}.
+     */
+    public void setPublishCommand(String publishCommand) {
+        this.publishCommand = publishCommand;
+    }
+
+    public String getPublishCommand() {
+        return publishCommand;
     }
 
     /** {@code BOTH} (the default): PUBLISH and XADD; {@code PUBLISH} or {@code STREAM} for one of them. */

@@ -3,19 +3,10 @@ package dev.sluice.redis;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.sluice.core.BatchSink;
 import dev.sluice.core.SinkException;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
-import java.time.Duration;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +16,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes each batch as one pipeline over one connection that only the worker uses: per event a PUBLISH and/or an XADD
- * ({@code MAXLEN ~}) to its context channel and to the global channel, then one EXPIRE per stream key, one flush, and a
- * wait for every reply. Lettuce is told not to buffer: commands are rejected while disconnected, its request queue is
- * bounded and replies time out, so the core's queue is the only buffer and a failed batch is retried whole.
+ * Writes each batch as one pipeline over one connection that only the worker uses: per event a PUBLISH (or SPUBLISH)
+ * and/or an XADD ({@code MAXLEN ~}) to its context channel and to the global channel, then one EXPIRE per stream key,
+ * one flush, and a wait for every reply. Lettuce is told not to buffer ({@link RedisConnectionFactory}), so the core's
+ * queue is the only buffer and a failed batch is retried whole. The same code writes to one Redis and to a Redis
+ * Cluster, where Lettuce sends each command to the node serving its key's slot.
  */
 final class RedisSink implements BatchSink<ILoggingEvent> {
 
     private static final String STREAM_FIELD = "data";
 
+    /**
+     * How often the wait for replies flushes again. In a cluster, Lettuce writes a command redirected by MOVED or ASK
+     * again after the batch's flush, to the node named in the redirect: without another flush it would wait there.
+     */
+    private static final long REFLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /** Error replies that a later attempt can get past (see {@link #isTransient}). */
+    private static final List<String> TRANSIENT_ERRORS =
+            List.of("CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING", "BUSY");
+
     private final RedisSinkSettings settings;
-    private RedisClient client;
-    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private RedisConnectionFactory connections;
+    private volatile RedisConnectionFactory.Link link;
 
     RedisSink(RedisSinkSettings settings) {
         this.settings = settings;
@@ -44,30 +46,15 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
 
     @Override
     public void open() throws SinkException {
-        if (client == null) {
-            client = RedisClient.create(settings.uri());
-            client.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    // Never replay after a reconnect: the pipeline retries the batch itself, once.
-                    .replayFilter(command -> true)
-                    .requestQueueSize(settings.requestQueueSize())
-                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-                    .socketOptions(SocketOptions.builder()
-                            .connectTimeout(settings.connectTimeout())
-                            .keepAlive(true)
-                            .build())
-                    .build());
+        if (connections == null) {
+            connections = new RedisConnectionFactory(settings);
         }
         connect();
     }
 
     private void connect() throws SinkException {
         try {
-            StatefulRedisConnection<String, byte[]> opened =
-                    client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-            opened.setAutoFlushCommands(false);
-            connection = opened;
+            link = connections.connect();
         } catch (RuntimeException e) {
             throw SinkException.retryable("cannot connect to " + settings.displayUri(), e);
         }
@@ -80,10 +67,11 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
         for (ILoggingEvent event : batch) {
             payloads.add(settings.payload().apply(event));
         }
-        if (connection == null) {
+        if (link == null) {
             connect(); // the first connect never succeeded; later reconnects are Lettuce's
         }
-        RedisAsyncCommands<String, byte[]> redis = connection.async();
+        link.beforeBatch().run();
+        RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
         List<RedisFuture<?>> replies = new ArrayList<>(batch.size() * 4);
         Map<String, Long> ttls = new LinkedHashMap<>();
         ChannelNames names = settings.names();
@@ -95,7 +83,7 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
             send(redis, names.globalChannel(), payloads.get(i), settings.globalTtlSeconds(), replies, ttls);
         }
         ttls.forEach((key, seconds) -> replies.add(redis.expire(key, seconds)));
-        connection.flushCommands();
+        link.connection().flushCommands();
         awaitReplies(replies, batch.size());
     }
 
@@ -109,14 +97,14 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
     }
 
     private void send(
-            RedisAsyncCommands<String, byte[]> redis,
+            RedisClusterAsyncCommands<String, byte[]> redis,
             String channel,
             byte[] payload,
             long ttlSeconds,
             List<RedisFuture<?>> replies,
             Map<String, Long> ttls) {
         if (settings.target().publishes()) {
-            replies.add(redis.publish(channel, payload));
+            replies.add(settings.publishCommand().send(redis, channel, payload));
         }
         if (settings.target().streams()) {
             String key = ChannelNames.streamKey(channel);
@@ -131,14 +119,17 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
         }
     }
 
-    /** Waits for every reply; any failure fails the batch, retryable unless Redis answered with an error. */
+    /**
+     * Waits for every reply; any failure fails the batch, retryable unless Redis answered with an error that a later
+     * attempt cannot get past.
+     */
     private void awaitReplies(List<RedisFuture<?>> replies, int events) throws SinkException {
         long timeoutNanos = settings.commandTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
         Throwable retryable = null;
         for (RedisFuture<?> reply : replies) {
             Throwable failure = failureOf(reply, deadline);
-            if (failure instanceof RedisCommandExecutionException) {
+            if (failure instanceof RedisCommandExecutionException && !isTransient(failure)) {
                 throw SinkException.permanent(
                         settings.displayUri() + " refused a command of the batch: " + failure.getMessage(), failure);
             }
@@ -159,16 +150,33 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
         }
     }
 
+    /**
+     * Whether an error reply says "not now" rather than "never": a cluster without a full view of its slots (a
+     * failover, a reshard), a server loading its data, or one busy with a script.
+     */
+    private static boolean isTransient(Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        return TRANSIENT_ERRORS.stream().anyMatch(message::startsWith);
+    }
+
     /** The reply's failure, a {@link TimeoutException} past the deadline, or null when it succeeded. */
-    private static Throwable failureOf(RedisFuture<?> reply, long deadline) {
+    private Throwable failureOf(RedisFuture<?> reply, long deadline) {
         try {
-            reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return null;
+            while (true) {
+                long left = deadline - System.nanoTime();
+                try {
+                    reply.get(Math.max(0, Math.min(left, REFLUSH_NANOS)), TimeUnit.NANOSECONDS);
+                    return null;
+                } catch (TimeoutException e) {
+                    if (left <= REFLUSH_NANOS) {
+                        reply.cancel(false);
+                        return e;
+                    }
+                    link.connection().flushCommands(); // commands written after the batch's flush (see REFLUSH_NANOS)
+                }
+            }
         } catch (ExecutionException e) {
             return e.getCause() != null ? e.getCause() : e;
-        } catch (TimeoutException e) {
-            reply.cancel(false);
-            return e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return e;
@@ -179,20 +187,20 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
 
     @Override
     public boolean isConnected() {
-        StatefulRedisConnection<String, byte[]> current = connection;
-        return current != null && current.isOpen();
+        RedisConnectionFactory.Link current = link;
+        return current != null && current.connection().isOpen();
     }
 
     @Override
     public void close() {
-        StatefulRedisConnection<String, byte[]> current = connection;
-        connection = null;
+        RedisConnectionFactory.Link current = link;
+        link = null;
         if (current != null) {
-            current.close();
+            current.connection().close();
         }
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            client = null;
+        if (connections != null) {
+            connections.shutdown();
+            connections = null;
         }
     }
 }

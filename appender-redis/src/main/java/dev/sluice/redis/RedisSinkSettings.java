@@ -3,16 +3,20 @@ package dev.sluice.redis;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * What the worker needs to write a batch: where, to which channels and streams, how they are capped and expire, and
- * how an event becomes a payload.
+ * What the worker needs to write a batch: where (one Redis, or the seed nodes of a cluster), to which channels and
+ * streams, how they are capped and expire, and how an event becomes a payload.
  */
 record RedisSinkSettings(
-        RedisURI uri,
+        List<RedisURI> uris,
+        boolean cluster,
+        Duration clusterRefreshPeriod,
         String displayUri,
         RedisTarget target,
+        PublishCommand publishCommand,
         ChannelNames names,
         String contextKey,
         String defaultContextId,

@@ -84,7 +84,8 @@ class RedisAppenderIT {
         return (RedisAppender) logback.context().getLogger("ROOT").getAppender("REDIS");
     }
 
-    private static List<String> messages(List<byte[]> payloads) {
+    /** The messages of canonical JSON payloads, in order. */
+    static List<String> messages(List<byte[]> payloads) {
         EventJsonDecoder decoder = new EventJsonDecoder();
         return payloads.stream()
                 .map(decoder::decode)
