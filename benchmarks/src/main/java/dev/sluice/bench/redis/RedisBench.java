@@ -120,7 +120,8 @@ public final class RedisBench {
                 }
             }
         }
-        Map<String, List<Result>> results = new LinkedHashMap<>();
+        Map<String, List<Result>> results = new LinkedHashMap<>(); // in the order of configs, not of the first round
+        configs.forEach(config -> results.put(config.label(), new ArrayList<>()));
         try (PrivateRedis redis = PrivateRedis.start(server)) {
             String payload = samplePayload(contexts);
             System.out.printf(
@@ -152,8 +153,7 @@ public final class RedisBench {
                             integer(result.eventsPerSecond()),
                             result.detail().isEmpty() ? "" : " " + result.detail()));
                     if (measured) {
-                        results.computeIfAbsent(config.label(), label -> new ArrayList<>())
-                                .add(result);
+                        results.get(config.label()).add(result);
                     }
                 }
                 System.out.println(line);
