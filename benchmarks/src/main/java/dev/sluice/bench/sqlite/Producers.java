@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 
 /**
@@ -11,7 +12,7 @@ import org.slf4j.Logger;
  * thread. The threads are created and parked first, then released together, so the clock starts at the first log
  * call and not at thread creation.
  */
-final class Producers {
+public final class Producers {
 
     /** The name of producer thread {@code k} (1-based); the raw JDBC rows use producer 1's. */
     static String threadName(int k) {
@@ -26,6 +27,16 @@ final class Producers {
      * @return {@link System#nanoTime()} at the moment the threads were released
      */
     static long logAll(Logger logger, long events, int threads) throws InterruptedException {
+        return logAll(logger, events, threads, EventShape::log);
+    }
+
+    /**
+     * Logs {@code events} events of another shape: {@code shape} logs event {@code i} through the logger.
+     *
+     * @return {@link System#nanoTime()} at the moment the threads were released
+     */
+    public static long logAll(Logger logger, long events, int threads, ObjLongConsumer<Logger> shape)
+            throws InterruptedException {
         CountDownLatch go = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> started = new ArrayList<>(threads);
@@ -37,7 +48,7 @@ final class Producers {
                         try {
                             go.await();
                             for (long i = from; i < to; i++) {
-                                EventShape.log(logger, i);
+                                shape.accept(logger, i);
                             }
                         } catch (Throwable e) {
                             failure.compareAndSet(null, e);

@@ -19,7 +19,8 @@ final class SluiceRun {
     /** How often the main thread looks at the delivered counter; short against a run, cheap for the worker. */
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
-    private static final long OPEN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The worker opens the file and creates the schema in the background; the clock starts once it has. */
+    private static final long OPEN_TIMEOUT_SECONDS = 30;
 
     private SluiceRun() {}
 
@@ -33,7 +34,7 @@ final class SluiceRun {
             appender.setOverflowPolicy("BLOCK");
             Logger logger = BenchContexts.attach(context, appender);
             AppenderStatsMXBean stats = appender.getStats();
-            awaitOpen(stats, context);
+            BenchContexts.awaitConnected(stats, context, OPEN_TIMEOUT_SECONDS);
 
             long start = Producers.logAll(logger, events, threads);
             long deadline = System.nanoTime() + timeoutNanos(events);
@@ -57,18 +58,6 @@ final class SluiceRun {
             return new Measurement(committed, nanos, transactions);
         } finally {
             context.stop();
-        }
-    }
-
-    /** The worker opens the file and creates the schema in the background; the clock starts once it has. */
-    private static void awaitOpen(AppenderStatsMXBean stats, LoggerContext context) {
-        long deadline = System.nanoTime() + OPEN_TIMEOUT_NANOS;
-        while (!stats.isConnected()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException(
-                        "the SqliteAppender did not open its file; " + BenchContexts.statuses(context));
-            }
-            LockSupport.parkNanos(POLL_NANOS);
         }
     }
 

@@ -256,7 +256,7 @@ public final class SqliteBench {
     }
 
     /** The median of sorted values. */
-    static double median(double[] sorted) {
+    public static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
