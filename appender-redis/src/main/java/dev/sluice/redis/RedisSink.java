@@ -7,6 +7,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XAddArgs;
@@ -27,8 +28,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Writes each batch as one pipeline over one connection that only the worker uses: per event a PUBLISH and/or an XADD
  * ({@code MAXLEN ~}) to its context channel and to the global channel, then one EXPIRE per stream key, one flush, and a
- * wait for every reply. Lettuce is told not to buffer: commands are rejected while disconnected, its request queue is
- * bounded and replies time out, so the core's queue is the only buffer and a failed batch is retried whole.
+ * wait for every reply. Lettuce is told not to buffer: commands are rejected while disconnected and its request queue
+ * is bounded, so the core's queue is the only buffer and a failed batch is retried whole. Redis runs each attempt
+ * whole or a prefix of it, never a batch with holes: a batch whose replies did not come within commandTimeout closes
+ * the connection rather than skip a part of it.
  */
 final class RedisSink implements BatchSink<ILoggingEvent> {
 
@@ -45,7 +48,12 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
     @Override
     public void open() throws SinkException {
         if (client == null) {
-            client = RedisClient.create(settings.uri());
+            // The URI's timeout bounds the handshake (HELLO, AUTH, SELECT) after the TCP connect, 60 s unless set:
+            // against a server that accepts but never answers, a connect would hold the worker that long. (Set in
+            // place: RedisURI.builder(uri) would not copy a Sentinel URI's sentinels.)
+            RedisURI uri = settings.uri();
+            uri.setTimeout(settings.connectTimeout());
+            client = RedisClient.create(uri);
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -81,7 +89,7 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
             payloads.add(settings.payload().apply(event));
         }
         if (connection == null) {
-            connect(); // the first connect never succeeded; later reconnects are Lettuce's
+            connect(); // the first connect never succeeded, or a timeout closed the connection
         }
         RedisAsyncCommands<String, byte[]> redis = connection.async();
         List<RedisFuture<?>> replies = new ArrayList<>(batch.size() * 4);
@@ -131,26 +139,43 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
         }
     }
 
-    /** Waits for every reply; any failure fails the batch, retryable unless Redis answered with an error. */
+    /**
+     * Waits for every reply; any failure fails the batch, retryable unless Redis answered with an error. A reply
+     * still missing at the deadline closes the connection: Lettuce would otherwise match the replies it still waits
+     * for (or never gets, in a blackhole) to the next batch's commands, and cancelling the commands instead would
+     * drop unsent ones from the middle of the pipeline. Closed, the connection fails what is pending and sends
+     * nothing more, so Redis has run a prefix of the batch at most, and the retry on a new connection sends it
+     * whole.
+     */
     private void awaitReplies(List<RedisFuture<?>> replies, int events) throws SinkException {
         long timeoutNanos = settings.commandTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
+        Throwable refused = null;
         Throwable retryable = null;
+        Throwable timedOut = null;
         for (RedisFuture<?> reply : replies) {
             Throwable failure = failureOf(reply, deadline);
-            if (failure instanceof RedisCommandExecutionException) {
-                throw SinkException.permanent(
-                        settings.displayUri() + " refused a command of the batch: " + failure.getMessage(), failure);
-            }
-            if (failure != null && retryable == null) {
+            if (failure instanceof RedisCommandExecutionException && refused == null) {
+                refused = failure;
+            } else if (failure instanceof TimeoutException) {
+                timedOut = failure;
+            } else if (failure != null && retryable == null) {
                 retryable = failure;
             }
         }
-        if (retryable instanceof TimeoutException) {
+        if (timedOut != null) {
+            closeConnection();
+        }
+        if (refused != null) {
+            throw SinkException.permanent(
+                    settings.displayUri() + " refused a command of the batch: " + refused.getMessage(), refused);
+        }
+        if (timedOut != null) {
             throw SinkException.retryable(
                     "no reply from " + settings.displayUri() + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                            + " ms for a batch of " + events + " events; it is sent again, and may arrive twice",
-                    retryable);
+                            + " ms for a batch of " + events + " events; the connection is closed and the batch"
+                            + " sent again on a new one, so part of it may arrive twice",
+                    timedOut);
         }
         if (retryable != null) {
             throw SinkException.retryable(
@@ -167,13 +192,21 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
         } catch (ExecutionException e) {
             return e.getCause() != null ? e.getCause() : e;
         } catch (TimeoutException e) {
-            reply.cancel(false);
             return e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return e;
         } catch (RuntimeException e) {
             return e; // cancelled
+        }
+    }
+
+    /** Closes the connection; the next write opens a new one. */
+    private void closeConnection() {
+        StatefulRedisConnection<String, byte[]> current = connection;
+        connection = null;
+        if (current != null) {
+            current.close();
         }
     }
 
@@ -185,11 +218,7 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
 
     @Override
     public void close() {
-        StatefulRedisConnection<String, byte[]> current = connection;
-        connection = null;
-        if (current != null) {
-            current.close();
-        }
+        closeConnection();
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             client = null;
