@@ -60,7 +60,11 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
                     // Never replay after a reconnect: the pipeline retries the batch itself, once.
                     .replayFilter(command -> true)
                     .requestQueueSize(settings.requestQueueSize())
-                    .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                    // No per-command timeout: Lettuce would complete expired commands on its timer thread while
+                    // the event loop is still writing the pipeline, and skip them, so Redis would run the batch
+                    // with holes. The batch's deadline in awaitReplies closes the connection instead.
+                    .timeoutOptions(
+                            TimeoutOptions.builder().timeoutCommands(false).build())
                     .socketOptions(SocketOptions.builder()
                             .connectTimeout(settings.connectTimeout())
                             .keepAlive(true)
