@@ -30,8 +30,8 @@ import java.util.concurrent.TimeoutException;
  * ({@code MAXLEN ~}) to its context channel and to the global channel, then one EXPIRE per stream key, one flush, and a
  * wait for every reply. Lettuce is told not to buffer: commands are rejected while disconnected and its request queue
  * is bounded, so the core's queue is the only buffer and a failed batch is retried whole. Redis runs each attempt
- * whole or a prefix of it, never a batch with holes: a batch whose replies did not come within commandTimeout closes
- * the connection rather than skip a part of it.
+ * whole or a prefix of it, never a batch with holes: a batch that a reconnect split, or whose replies did not come
+ * within commandTimeout, closes the connection rather than send or skip a part of it.
  */
 final class RedisSink implements BatchSink<ILoggingEvent> {
 
@@ -107,8 +107,31 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
             send(redis, names.globalChannel(), payloads.get(i), settings.globalTtlSeconds(), replies, ttls);
         }
         ttls.forEach((key, seconds) -> replies.add(redis.expire(key, seconds)));
-        connection.flushCommands();
+        if (splitAcrossConnections(replies)) {
+            // Closing fails what waits in the new connection's buffer, so it is never sent.
+            closeConnection();
+        } else {
+            connection.flushCommands();
+        }
         awaitReplies(replies, batch.size());
+    }
+
+    /**
+     * Whether the connection dropped while the batch was being queued and Lettuce reconnected before its end: the
+     * commands queued before the drop failed, those after it wait in the new connection's buffer. Flushing them
+     * would have Redis run the batch from its middle on, and a later flush would send them after all.
+     */
+    private static boolean splitAcrossConnections(List<RedisFuture<?>> replies) {
+        boolean failed = false;
+        boolean waiting = false;
+        for (RedisFuture<?> reply : replies) {
+            if (reply.toCompletableFuture().isCompletedExceptionally()) {
+                failed = true;
+            } else if (!reply.isDone()) {
+                waiting = true;
+            }
+        }
+        return failed && waiting;
     }
 
     private String contextChannel(ILoggingEvent event) {
