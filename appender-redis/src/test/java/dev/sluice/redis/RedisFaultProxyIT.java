@@ -9,9 +9,22 @@ import dev.sluice.core.AppenderStatsMXBean;
 import dev.sluice.testing.FaultProxy;
 import dev.sluice.testing.LogbackTestContext;
 import dev.sluice.testing.RedisServer;
+import dev.sluice.testing.RespClient;
 import dev.sluice.testing.StatusAssertions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,6 +74,140 @@ class RedisFaultProxyIT {
     private static void awaitAtRest(AppenderStatsMXBean stats) {
         await().atMost(120, TimeUnit.SECONDS)
                 .until(() -> stats.getDelivered() + stats.getDropped() == stats.getAppended());
+    }
+
+    @Test
+    void cutsInTheMiddleOfPipelinesLoseNothingAndOnlyReplayWholeRuns() throws Exception {
+        int logged = 30_000;
+        List<byte[]> published = new CopyOnWriteArrayList<>();
+        RedisClient subscriberClient = RedisClient.create(REDIS.uri());
+        StatefulRedisPubSubConnection<String, byte[]> subscriber =
+                subscriberClient.connectPubSub(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        try {
+            subscriber.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, byte[] message) {
+                    published.add(message);
+                }
+            });
+            subscriber.sync().subscribe(prefix + ":global");
+            // Each chunk waits a little in the proxy: a batch spends its time in flight, where the cuts hit it.
+            proxy.setLatency(Duration.ofMillis(1));
+            RedisAppender appender = configure("<queueSize>" + logged + "</queueSize>" + FAST_FAILING);
+            AppenderStatsMXBean stats = appender.getStats();
+            Logger logger = logback.logger("app");
+            Thread producer = new Thread(
+                    () -> {
+                        for (int i = 0; i < logged; i++) {
+                            logger.info("event {}", i);
+                            if (i % 100 == 99) {
+                                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                            }
+                        }
+                    },
+                    "producer");
+            producer.start();
+            int cuts = 0;
+            for (long next = 2000; next < logged - 2000 && cuts < 5; next += 5000) {
+                long due = next;
+                await().atMost(60, TimeUnit.SECONDS).until(() -> stats.getDelivered() >= due);
+                proxy.cutAll();
+                cuts++;
+            }
+            producer.join();
+            awaitAtRest(stats);
+
+            assertThat(stats.getAppended()).isEqualTo(logged);
+            assertThat(stats.getDelivered()).isEqualTo(logged);
+            assertThat(stats.getDropped()).isZero();
+            assertThat(stats.getFailedAttempts()).isPositive();
+            assertThat(stats.getRetries()).isEqualTo(stats.getFailedAttempts());
+            assertThat(proxy.acceptedCount()).isGreaterThan(cuts);
+
+            ReadBack stream = ReadBack.stream(REDIS, globalStream);
+            ReadBack.Replays inStream = stream.assertDeliveredInOrderWithWholeRunsReplayed("event", logged);
+            assertThat(inStream.rewinds()).isLessThanOrEqualTo((int) stats.getFailedAttempts());
+
+            // The marker is published after every event's PUBLISH was answered: once it is in, all of them are.
+            try (RespClient redis = REDIS.client()) {
+                redis.call("PUBLISH", prefix + ":global", "end");
+            }
+            await().atMost(30, TimeUnit.SECONDS)
+                    .until(() ->
+                            !published.isEmpty() && Arrays.equals(published.get(published.size() - 1), bytes("end")));
+            ReadBack subscribed = ReadBack.published(published.subList(0, published.size() - 1));
+            ReadBack.Replays toSubscriber = subscribed.assertDeliveredInOrderWithWholeRunsReplayed("event", logged);
+            assertThat(toSubscriber.rewinds()).isLessThanOrEqualTo((int) stats.getFailedAttempts());
+
+            System.out.printf(
+                    "RedisFaultProxyIT cut: cuts=%d connections=%d %s; stream entries=%d duplicates=%d replayed runs=%d;"
+                            + " subscriber messages=%d duplicates=%d replayed runs=%d%n",
+                    cuts,
+                    proxy.acceptedCount(),
+                    stats,
+                    stream.size(),
+                    inStream.duplicates(),
+                    inStream.rewinds(),
+                    subscribed.size(),
+                    toSubscriber.duplicates(),
+                    toSubscriber.rewinds());
+            StatusAssertions.assertNoErrors(logback.context());
+        } finally {
+            subscriber.close();
+            subscriberClient.shutdown();
+        }
+    }
+
+    @Test
+    void aBatchTimingOutInTheMiddleOfItsPipelineIsSentAgainWhole() {
+        int logged = 1000;
+        // The retry waits long enough for the old connection's tail to have reached Redis or been cut off, as on
+        // a real network, where it is ahead of the retry's bytes.
+        RedisAppender appender = configure("<queueSize>" + logged + "</queueSize><batchSize>250</batchSize>"
+                + "<commandTimeout>200 milliseconds</commandTimeout><maxLen>0</maxLen>"
+                + "<retryInitialDelay>500 milliseconds</retryInitialDelay><retryMaxDelay>500 milliseconds</retryMaxDelay>"
+                + "<retryJitter>0</retryJitter>");
+        AppenderStatsMXBean stats = appender.getStats();
+        Logger logger = logback.logger("app");
+        log(logger, "warm", 1);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> stats.getDelivered() == 1);
+
+        // A batch of 250 events is about ten chunks: at 50 ms a chunk, part of it reaches Redis before the timeout.
+        proxy.setLatency(Duration.ofMillis(50));
+        log(logger, "event", logged);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> stats.getFailedAttempts() >= 3);
+        proxy.setLatency(Duration.ZERO);
+        awaitAtRest(stats);
+
+        assertThat(stats.getDelivered()).isEqualTo(1 + logged);
+        assertThat(stats.getDropped()).isZero();
+        ReadBack stream = ReadBack.stream(REDIS, globalStream);
+        ReadBack.Replays replays = stream.assertDeliveredInOrderWithWholeRunsReplayed("event", logged);
+        assertThat(replays.rewinds()).isLessThanOrEqualTo((int) stats.getFailedAttempts());
+        System.out.printf(
+                "RedisFaultProxyIT slow pipeline: %s; stream entries=%d duplicates=%d replayed runs=%d%n",
+                stats, stream.size(), replays.duplicates(), replays.rewinds());
+    }
+
+    @Test
+    void aCutBetweenBatchesReplaysNothing() {
+        RedisAppender appender = configure(FAST_FAILING);
+        AppenderStatsMXBean stats = appender.getStats();
+        Logger logger = logback.logger("app");
+        log(logger, "first", 100);
+        await().atMost(60, TimeUnit.SECONDS).until(() -> stats.getDelivered() == 100);
+
+        proxy.cutAll(); // no batch in flight: no reply can be lost
+        log(logger, "second", 100);
+        awaitAtRest(stats);
+
+        assertThat(stats.getDelivered()).isEqualTo(200);
+        assertThat(proxy.acceptedCount()).as("connections").isGreaterThanOrEqualTo(2);
+        ReadBack stream = ReadBack.stream(REDIS, globalStream);
+        assertThat(stream.size()).isEqualTo(200);
+        stream.assertExactlyOnceInOrder("first", 100);
+        stream.assertExactlyOnceInOrder("second", 100);
+        System.out.printf("RedisFaultProxyIT idle cut: %s; stream entries=%d%n", stats, stream.size());
     }
 
     @Test
@@ -136,5 +283,9 @@ class RedisFaultProxyIT {
         assertThat(stats.getDroppedShutdown()).isBetween(100L, 110L);
         threads.awaitAllEnded();
         System.out.printf("RedisFaultProxyIT stop in blackhole: %s%n", stats);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
