@@ -131,8 +131,7 @@ class RedisRestartIT {
                 logback,
                 redis.uri(),
                 prefix,
-                "<jmx>false</jmx><target>STREAM</target><maxLen>0</maxLen><queueSize>" + logged
-                        + "</queueSize><batchSize>" + logged + "</batchSize><maxBatchDelay>5 seconds</maxBatchDelay>"
+                TestAppenders.oneStreamBatchOf(logged)
                         + "<commandTimeout>10 seconds</commandTimeout>"
                         + "<retryInitialDelay>1 millisecond</retryInitialDelay>"
                         + "<retryMaxDelay>1 millisecond</retryMaxDelay>");

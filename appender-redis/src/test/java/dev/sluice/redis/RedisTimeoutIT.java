@@ -33,8 +33,7 @@ class RedisTimeoutIT {
                 logback,
                 REDIS.uri(),
                 prefix,
-                "<jmx>false</jmx><target>STREAM</target><maxLen>0</maxLen><queueSize>" + logged
-                        + "</queueSize><batchSize>" + logged + "</batchSize><maxBatchDelay>5 seconds</maxBatchDelay>"
+                TestAppenders.oneStreamBatchOf(logged)
                         + "<commandTimeout>1 millisecond</commandTimeout>"
                         + "<retryInitialDelay>100 milliseconds</retryInitialDelay>"
                         + "<retryMaxDelay>100 milliseconds</retryMaxDelay>"

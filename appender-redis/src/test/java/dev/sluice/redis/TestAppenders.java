@@ -7,6 +7,15 @@ final class TestAppenders {
 
     private TestAppenders() {}
 
+    /**
+     * Settings that write {@code events} events as one batch to the global stream only, uncapped: the worker waits
+     * until the whole batch is queued, then retries it whole.
+     */
+    static String oneStreamBatchOf(int events) {
+        return "<jmx>false</jmx><target>STREAM</target><maxLen>0</maxLen><queueSize>" + events + "</queueSize>"
+                + "<batchSize>" + events + "</batchSize><maxBatchDelay>5 seconds</maxBatchDelay>";
+    }
+
     /** {@code settings} are more elements of the appender, such as {@code <queueSize>100</queueSize>}. */
     static RedisAppender configure(LogbackTestContext logback, String uri, String prefix, String settings) {
         logback.configure("<configuration>"
