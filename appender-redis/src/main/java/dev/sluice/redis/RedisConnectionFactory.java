@@ -3,6 +3,7 @@ package dev.sluice.redis;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Opens the worker's connection, to one Redis ({@link RedisClient}) or to a Redis Cluster ({@link RedisClusterClient}),
  * with manual flushing. Both clients get the same protections, so that the core's queue stays the only buffer: commands
- * are rejected while disconnected, the request queue is bounded, replies time out, TCP keepalive is on, and nothing is
+ * are rejected while disconnected, the request queue is bounded, TCP keepalive is on, and nothing is
  * replayed after a reconnect (the sink retries a failed batch itself). A cluster client also refreshes its view of the
  * slots on MOVED/ASK redirects, persistent reconnects and unknown nodes, and every {@code clusterRefreshPeriod}.
  */
@@ -51,16 +52,27 @@ final class RedisConnectionFactory {
     RedisConnectionFactory(RedisSinkSettings settings) {
         this.settings = settings;
         if (settings.cluster()) {
+            settings.uris().forEach(this::boundHandshake);
             RedisClusterClient clusterClient = RedisClusterClient.create(settings.uris());
             clusterClient.setOptions(protect(ClusterClientOptions.builder())
                     .topologyRefreshOptions(topologyRefresh(settings.clusterRefreshPeriod()))
                     .build());
             client = clusterClient;
         } else {
+            settings.uris().forEach(this::boundHandshake);
             RedisClient standalone = RedisClient.create(settings.uris().get(0));
             standalone.setOptions(protect(ClientOptions.builder()).build());
             client = standalone;
         }
+    }
+
+    /**
+     * The URI's timeout bounds the handshake (HELLO, AUTH, SELECT) after the TCP connect, 60 s unless set: against a
+     * server that accepts but never answers, a connect would hold the worker that long. Set in place, because
+     * {@code RedisURI.builder(uri)} would not copy a Sentinel URI's sentinels.
+     */
+    private void boundHandshake(RedisURI uri) {
+        uri.setTimeout(settings.connectTimeout());
     }
 
     private <B extends ClientOptions.Builder> B protect(B builder) {
@@ -69,7 +81,10 @@ final class RedisConnectionFactory {
                 // Never replay after a reconnect: the pipeline retries the batch itself, once.
                 .replayFilter(command -> true)
                 .requestQueueSize(settings.requestQueueSize())
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                // No per-command timeout: Lettuce would complete expired commands on its timer thread while the event
+                // loop is still writing the pipeline, and skip them, so Redis would run the batch with holes. The
+                // sink's deadline for the whole batch closes the connection instead.
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(settings.connectTimeout())
                         .keepAlive(true)

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeoutException;
  * one flush, and a wait for every reply. Lettuce is told not to buffer ({@link RedisConnectionFactory}), so the core's
  * queue is the only buffer and a failed batch is retried whole. The same code writes to one Redis and to a Redis
  * Cluster, where Lettuce sends each command to the node serving its key's slot.
+ * Redis runs each attempt whole or a prefix of it, never a batch with holes: a batch that a reconnect split, or whose
+ * replies did not come within commandTimeout, closes the connection rather than send or skip a part of it.
  */
 final class RedisSink implements BatchSink<ILoggingEvent> {
 
@@ -68,7 +70,7 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
             payloads.add(settings.payload().apply(event));
         }
         if (link == null) {
-            connect(); // the first connect never succeeded; later reconnects are Lettuce's
+            connect(); // the first connect never succeeded, or a timeout closed the connection
         }
         link.beforeBatch().run();
         RedisClusterAsyncCommands<String, byte[]> redis = link.commands();
@@ -83,8 +85,31 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
             send(redis, names.globalChannel(), payloads.get(i), settings.globalTtlSeconds(), replies, ttls);
         }
         ttls.forEach((key, seconds) -> replies.add(redis.expire(key, seconds)));
-        link.connection().flushCommands();
+        if (splitAcrossConnections(replies)) {
+            // Closing fails what waits in the new connection's buffer, so it is never sent.
+            closeConnection();
+        } else {
+            link.connection().flushCommands();
+        }
         awaitReplies(replies, batch.size());
+    }
+
+    /**
+     * Whether the connection dropped while the batch was being queued and Lettuce reconnected before its end: the
+     * commands queued before the drop failed, those after it wait in the new connection's buffer. Flushing them
+     * would have Redis run the batch from its middle on, and a later flush would send them after all.
+     */
+    private static boolean splitAcrossConnections(List<RedisFuture<?>> replies) {
+        boolean failed = false;
+        boolean waiting = false;
+        for (RedisFuture<?> reply : replies) {
+            if (reply.toCompletableFuture().isCompletedExceptionally()) {
+                failed = true;
+            } else if (!reply.isDone()) {
+                waiting = true;
+            }
+        }
+        return failed && waiting;
     }
 
     private String contextChannel(ILoggingEvent event) {
@@ -121,27 +146,41 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
 
     /**
      * Waits for every reply; any failure fails the batch, retryable unless Redis answered with an error that a later
-     * attempt cannot get past.
+     * attempt cannot get past. A reply still missing at the deadline closes the connection: Lettuce would otherwise
+     * match the replies it still waits for (or never gets, in a blackhole) to the next batch's commands, and
+     * cancelling the commands instead would drop unsent ones from the middle of the pipeline. Closed, the connection
+     * fails what is pending and sends nothing more, so Redis has run a prefix of the batch at most, and the retry on
+     * a new connection sends it whole.
      */
     private void awaitReplies(List<RedisFuture<?>> replies, int events) throws SinkException {
         long timeoutNanos = settings.commandTimeout().toNanos();
         long deadline = System.nanoTime() + timeoutNanos;
+        Throwable refused = null;
         Throwable retryable = null;
+        Throwable timedOut = null;
         for (RedisFuture<?> reply : replies) {
             Throwable failure = failureOf(reply, deadline);
-            if (failure instanceof RedisCommandExecutionException && !isTransient(failure)) {
-                throw SinkException.permanent(
-                        settings.displayUri() + " refused a command of the batch: " + failure.getMessage(), failure);
-            }
-            if (failure != null && retryable == null) {
+            if (failure instanceof RedisCommandExecutionException && !isTransient(failure) && refused == null) {
+                refused = failure;
+            } else if (failure instanceof TimeoutException) {
+                timedOut = failure;
+            } else if (failure != null && retryable == null) {
                 retryable = failure;
             }
         }
-        if (retryable instanceof TimeoutException) {
+        if (timedOut != null) {
+            closeConnection();
+        }
+        if (refused != null) {
+            throw SinkException.permanent(
+                    settings.displayUri() + " refused a command of the batch: " + refused.getMessage(), refused);
+        }
+        if (timedOut != null) {
             throw SinkException.retryable(
                     "no reply from " + settings.displayUri() + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                            + " ms for a batch of " + events + " events; it is sent again, and may arrive twice",
-                    retryable);
+                            + " ms for a batch of " + events + " events; the connection is closed and the batch"
+                            + " sent again on a new one, so part of it may arrive twice",
+                    timedOut);
         }
         if (retryable != null) {
             throw SinkException.retryable(
@@ -169,8 +208,7 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
                     return null;
                 } catch (TimeoutException e) {
                     if (left <= REFLUSH_NANOS) {
-                        reply.cancel(false);
-                        return e;
+                        return e; // not cancelled: awaitReplies closes the connection (see there)
                     }
                     link.connection().flushCommands(); // commands written after the batch's flush (see REFLUSH_NANOS)
                 }
@@ -185,6 +223,15 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
         }
     }
 
+    /** Closes the connection; the next write opens a new one. */
+    private void closeConnection() {
+        RedisConnectionFactory.Link current = link;
+        link = null;
+        if (current != null) {
+            current.connection().close();
+        }
+    }
+
     @Override
     public boolean isConnected() {
         RedisConnectionFactory.Link current = link;
@@ -193,11 +240,7 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
 
     @Override
     public void close() {
-        RedisConnectionFactory.Link current = link;
-        link = null;
-        if (current != null) {
-            current.connection().close();
-        }
+        closeConnection();
         if (connections != null) {
             connections.shutdown();
             connections = null;
