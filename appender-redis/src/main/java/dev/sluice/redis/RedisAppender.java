@@ -2,12 +2,10 @@ package dev.sluice.redis;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.util.Duration;
-import dev.sluice.core.AsyncBatchAppenderBase;
 import dev.sluice.core.BatchSink;
+import dev.sluice.core.JsonEventAppenderBase;
 import dev.sluice.core.json.EventJsonEncoder;
 import dev.sluice.core.json.EventJsonParts;
-import dev.sluice.core.json.EventJsonSettings;
-import dev.sluice.core.json.ProducerIdentity;
 import io.lettuce.core.RedisURI;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +26,7 @@ import java.util.function.Function;
  * <p>For a Redis Cluster, set {@code <cluster>true</cluster>} and list one or more seed nodes in {@code uri},
  * separated by commas; each stream key then lands on the node serving its slot.
  */
-public class RedisAppender extends AsyncBatchAppenderBase {
+public class RedisAppender extends JsonEventAppenderBase {
 
     /** Default {@code uri}: {@value}. */
     public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
@@ -77,14 +75,10 @@ public class RedisAppender extends AsyncBatchAppenderBase {
     private String format = DEFAULT_FORMAT;
     private Duration commandTimeout = Duration.buildByMilliseconds(DEFAULT_COMMAND_TIMEOUT_MILLIS);
     private Duration connectTimeout = Duration.buildByMilliseconds(DEFAULT_CONNECT_TIMEOUT_MILLIS);
-    private String service;
-    private String host;
-    private int maxStringLength = EventJsonSettings.DEFAULT_MAX_STRING_LENGTH;
 
     private List<RedisURI> parsedUris;
     private RedisTarget parsedTarget;
     private PublishCommand parsedPublishCommand;
-    private EventJsonSettings jsonSettings;
 
     @Override
     protected String workerKind() {
@@ -98,7 +92,7 @@ public class RedisAppender extends AsyncBatchAppenderBase {
     }
 
     @Override
-    protected void validateSettings(List<String> errors) {
+    protected void validateSinkSettings(List<String> errors) {
         parsedUris = RedisUris.parse(uri, cluster, errors);
         try {
             parsedTarget = RedisTarget.valueOf(upper(target));
@@ -140,13 +134,6 @@ public class RedisAppender extends AsyncBatchAppenderBase {
         if (connectTimeout == null || connectTimeout.getMilliseconds() < 1) {
             errors.add("connectTimeout must be at least 1 millisecond, was " + connectTimeout + ".");
         }
-        EventJsonSettings.Builder json = EventJsonSettings.builder()
-                .service(service != null ? service : ProducerIdentity.defaultService(getContext()))
-                .host(host != null ? host : ProducerIdentity.defaultHost(getContext(), this))
-                .maxStringLength(maxStringLength);
-        List<String> problems = json.problems();
-        errors.addAll(problems.stream().map(p -> p + ".").toList());
-        jsonSettings = problems.isEmpty() ? json.build() : null;
     }
 
     private static void requireNonNegative(List<String> errors, String setting, Duration value) {
@@ -167,9 +154,9 @@ public class RedisAppender extends AsyncBatchAppenderBase {
     protected BatchSink<ILoggingEvent> createSink() {
         Function<ILoggingEvent, byte[]> payload;
         if (upper(format).equals("SEED")) {
-            payload = new SeedPayload(new EventJsonParts(jsonSettings))::encode;
+            payload = new SeedPayload(new EventJsonParts(jsonSettings()))::encode;
         } else {
-            payload = new EventJsonEncoder(jsonSettings)::encode;
+            payload = new EventJsonEncoder(jsonSettings())::encode;
         }
         ChannelNames names = new ChannelNames(channelPrefix, channelPrefix + ":" + globalChannel, maxContextIdLength);
         return new RedisSink(new RedisSinkSettings(
@@ -346,32 +333,5 @@ public class RedisAppender extends AsyncBatchAppenderBase {
 
     public Duration getConnectTimeout() {
         return connectTimeout;
-    }
-
-    /** The {@code service} of every payload. Default: the context property {@code service}, else the context name. */
-    public void setService(String service) {
-        this.service = service;
-    }
-
-    public String getService() {
-        return service;
-    }
-
-    /** The {@code host} of every payload. Default: the context property {@code HOSTNAME}, else the host name. */
-    public void setHost(String host) {
-        this.host = host;
-    }
-
-    public String getHost() {
-        return host;
-    }
-
-    /** Longest string in a payload, in chars; longer ones are cut with a marker. */
-    public void setMaxStringLength(int maxStringLength) {
-        this.maxStringLength = maxStringLength;
-    }
-
-    public int getMaxStringLength() {
-        return maxStringLength;
     }
 }

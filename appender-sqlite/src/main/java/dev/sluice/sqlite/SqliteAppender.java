@@ -3,11 +3,9 @@ package dev.sluice.sqlite;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
-import dev.sluice.core.AsyncBatchAppenderBase;
 import dev.sluice.core.BatchSink;
+import dev.sluice.core.JsonEventAppenderBase;
 import dev.sluice.core.json.EventJsonParts;
-import dev.sluice.core.json.EventJsonSettings;
-import dev.sluice.core.json.ProducerIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -28,7 +26,7 @@ import java.util.Set;
  * </appender>
  * }</pre>
  */
-public class SqliteAppender extends AsyncBatchAppenderBase {
+public class SqliteAppender extends JsonEventAppenderBase {
 
     /** Default {@code journalMode}: {@value}. */
     public static final String DEFAULT_JOURNAL_MODE = "WAL";
@@ -58,12 +56,8 @@ public class SqliteAppender extends AsyncBatchAppenderBase {
     private long maxRows;
     private Duration retentionInterval = Duration.buildByMilliseconds(DEFAULT_RETENTION_INTERVAL_MILLIS);
     private int retentionChunkSize = DEFAULT_RETENTION_CHUNK_SIZE;
-    private String service;
-    private String host;
-    private int maxStringLength = EventJsonSettings.DEFAULT_MAX_STRING_LENGTH;
 
     private Path resolvedPath;
-    private EventJsonSettings jsonSettings;
     private volatile SqliteSink sink;
     private volatile Retention retention;
 
@@ -84,7 +78,7 @@ public class SqliteAppender extends AsyncBatchAppenderBase {
     }
 
     @Override
-    protected void validateSettings(List<String> errors) {
+    protected void validateSinkSettings(List<String> errors) {
         resolvedPath = checkPath(errors);
         if (!JOURNAL_MODES.contains(upper(journalMode))) {
             errors.add("journalMode must be one of WAL, DELETE, TRUNCATE or PERSIST, was '" + journalMode + "'.");
@@ -116,13 +110,6 @@ public class SqliteAppender extends AsyncBatchAppenderBase {
         if (retentionChunkSize < 1) {
             errors.add("retentionChunkSize must be at least 1, was " + retentionChunkSize + ".");
         }
-        EventJsonSettings.Builder json = EventJsonSettings.builder()
-                .service(service != null ? service : ProducerIdentity.defaultService(getContext()))
-                .host(host != null ? host : ProducerIdentity.defaultHost(getContext(), this))
-                .maxStringLength(maxStringLength);
-        List<String> problems = json.problems();
-        errors.addAll(problems.stream().map(p -> p + ".").toList());
-        jsonSettings = problems.isEmpty() ? json.build() : null;
     }
 
     /** The database file as an absolute path, its directory created; null with an error naming the path if unusable. */
@@ -183,7 +170,7 @@ public class SqliteAppender extends AsyncBatchAppenderBase {
                 retentionInterval.getMilliseconds(),
                 retentionChunkSize);
         retention = new Retention(policy, System::currentTimeMillis);
-        sink = new SqliteSink(file, new EventRows(new EventJsonParts(jsonSettings)), retention, this, getName());
+        sink = new SqliteSink(file, new EventRows(new EventJsonParts(jsonSettings())), retention, this, getName());
         return sink;
     }
 
@@ -292,32 +279,5 @@ public class SqliteAppender extends AsyncBatchAppenderBase {
 
     public int getRetentionChunkSize() {
         return retentionChunkSize;
-    }
-
-    /** The {@code service} column of every row. Default: the context property {@code service}, else the context name. */
-    public void setService(String service) {
-        this.service = service;
-    }
-
-    public String getService() {
-        return service;
-    }
-
-    /** The {@code host} column of every row. Default: the context property {@code HOSTNAME}, else the host name. */
-    public void setHost(String host) {
-        this.host = host;
-    }
-
-    public String getHost() {
-        return host;
-    }
-
-    /** Longest text stored in a column or JSON string, in chars; longer text is cut with a marker. */
-    public void setMaxStringLength(int maxStringLength) {
-        this.maxStringLength = maxStringLength;
-    }
-
-    public int getMaxStringLength() {
-        return maxStringLength;
     }
 }
