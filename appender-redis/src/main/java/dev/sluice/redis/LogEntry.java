@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.core.json.DecodedLoggingEvent;
 import dev.sluice.core.json.EventJsonDecoder;
+import io.lettuce.core.StreamMessage;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,7 +14,15 @@ import java.nio.charset.StandardCharsets;
  */
 public record LogEntry(String channel, String id, byte[] payload) {
 
+    /** The field of a stream entry that holds the payload, as the seed writes it. */
+    static final String STREAM_FIELD = "data";
+
     private static final EventJsonDecoder DECODER = new EventJsonDecoder();
+
+    /** The entry of a stream message written by the appender. */
+    static LogEntry of(String channel, StreamMessage<String, byte[]> message) {
+        return new LogEntry(channel, message.getId(), message.getBody().get(STREAM_FIELD));
+    }
 
     /** The payload as text (UTF-8). */
     public String text() {

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisConnectionFactory {
 
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    /** String keys and channels, payloads as the bytes the appender encoded. */
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     /**
      * A connection with manual flushing, its commands (the same API for one Redis and for a cluster), and what to run

@@ -4,9 +4,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
@@ -32,7 +30,7 @@ import java.util.function.Consumer;
  */
 public final class RedisLogReader implements AutoCloseable {
 
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final RedisCodec<String, byte[]> CODEC = RedisConnectionFactory.CODEC;
 
     private final RedisClient client;
     private final ChannelNames names;
@@ -92,8 +90,7 @@ public final class RedisLogReader implements AutoCloseable {
         List<LogEntry> entries = new ArrayList<>(messages == null ? 0 : messages.size());
         if (messages != null) {
             for (StreamMessage<String, byte[]> message : messages) {
-                entries.add(
-                        new LogEntry(channel, message.getId(), message.getBody().get("data")));
+                entries.add(LogEntry.of(channel, message));
             }
         }
         return entries;

@@ -26,8 +26,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisSink implements BatchSink<ILoggingEvent> {
 
-    private static final String STREAM_FIELD = "data";
-
     /**
      * How often the wait for replies flushes again. In a cluster, Lettuce writes a command redirected by MOVED or ASK
      * again after the batch's flush, to the node named in the redirect: without another flush it would wait there.
@@ -137,7 +135,7 @@ final class RedisSink implements BatchSink<ILoggingEvent> {
             XAddArgs args = settings.maxLen() > 0
                     ? XAddArgs.Builder.maxlen(settings.maxLen()).approximateTrimming()
                     : new XAddArgs();
-            replies.add(redis.xadd(key, args, Map.of(STREAM_FIELD, payload)));
+            replies.add(redis.xadd(key, args, Map.of(LogEntry.STREAM_FIELD, payload)));
             if (ttlSeconds > 0) {
                 ttls.put(key, ttlSeconds);
             }

@@ -64,8 +64,7 @@ final class StreamFollower implements AutoCloseable {
                 }
                 for (StreamMessage<String, byte[]> message : messages) {
                     lastId = message.getId();
-                    onEntry.accept(new LogEntry(
-                            channel, message.getId(), message.getBody().get("data")));
+                    onEntry.accept(LogEntry.of(channel, message));
                 }
             }
         } finally {

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.sluice.core.SluiceMetrics;
 import dev.sluice.core.json.DecodedLoggingEvent;
 import dev.sluice.core.json.EventJsonParts;
+import dev.sluice.core.json.UnicodeText;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;

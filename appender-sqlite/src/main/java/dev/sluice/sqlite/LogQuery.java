@@ -1,6 +1,7 @@
 package dev.sluice.sqlite;
 
 import ch.qos.logback.classic.Level;
+import dev.sluice.core.json.UnicodeText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package dev.sluice.sqlite;
 
+import dev.sluice.core.json.UnicodeText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -283,28 +283,7 @@ public final class EventJsonEncoder {
      * in string values but rejects them in field names, and the decoder must read whatever the encoder writes.
      */
     static String fieldName(String key) {
-        if (key == null) {
-            return "null";
-        }
-        for (int i = 0; i < key.length(); i++) {
-            if (Character.isSurrogate(key.charAt(i))) {
-                return replaceUnpairedSurrogates(key);
-            }
-        }
-        return key;
-    }
-
-    private static String replaceUnpairedSurrogates(String key) {
-        StringBuilder sb = new StringBuilder(key.length());
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
-                sb.append(c).append(key.charAt(++i));
-            } else {
-                sb.append(Character.isSurrogate(c) ? '\uFFFD' : c);
-            }
-        }
-        return sb.toString();
+        return key == null ? "null" : UnicodeText.valid(key);
     }
 
     private static void writeMarkers(JsonGenerator g, List<Marker> markers) throws IOException {

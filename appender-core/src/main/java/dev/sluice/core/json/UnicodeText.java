@@ -1,15 +1,16 @@
-package dev.sluice.sqlite;
+package dev.sluice.core.json;
 
 /**
- * Makes text storable as valid UTF-8: a lone surrogate (half of a pair, not valid Unicode) becomes U+FFFD. Without
- * this, the driver's UTF-8 encoder would turn it into {@code ?}. NUL and other control characters are kept as they
- * are: SQLite stores text with its length.
+ * Makes text valid Unicode: a lone surrogate (half of a UTF-16 pair) becomes U+FFFD. Used where a lone surrogate
+ * cannot go: JSON field names (parsers reject them) and text columns (a UTF-8 encoder would turn it into {@code ?}).
+ * NUL and other control characters are kept as they are.
  */
-final class UnicodeText {
+public final class UnicodeText {
 
     private UnicodeText() {}
 
-    static String valid(String text) {
+    /** {@code text} itself when it holds no lone surrogate, else a copy with each one replaced; null stays null. */
+    public static String valid(String text) {
         if (text == null) {
             return null;
         }
