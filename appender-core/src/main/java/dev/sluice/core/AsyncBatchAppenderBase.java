@@ -193,7 +193,8 @@ public abstract class AsyncBatchAppenderBase extends UnsynchronizedAppenderBase<
                 droppedWarnFrequency);
     }
 
-    private static void requireNonNegative(List<String> errors, String setting, Duration value) {
+    /** For {@code validateSettings}: reports a duration setting that is unset or negative. */
+    protected static void requireNonNegative(List<String> errors, String setting, Duration value) {
         if (value == null || value.getMilliseconds() < 0) {
             errors.add(setting + " must be zero or more, was " + value + ".");
         }

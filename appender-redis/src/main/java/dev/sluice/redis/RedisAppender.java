@@ -136,12 +136,6 @@ public class RedisAppender extends JsonEventAppenderBase {
         }
     }
 
-    private static void requireNonNegative(List<String> errors, String setting, Duration value) {
-        if (value == null || value.getMilliseconds() < 0) {
-            errors.add(setting + " must be zero (none) or more, was " + value + ".");
-        }
-    }
-
     private static boolean hasGlobOrSpace(String name) {
         return name.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == ']' || Character.isWhitespace(c));
     }
