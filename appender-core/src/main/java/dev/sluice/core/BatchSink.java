@@ -8,7 +8,8 @@ import java.util.List;
  *
  * <p>{@link #write(List)} either succeeds for the whole batch or throws. A {@link SinkException} says whether
  * retrying can help; any other exception is treated as a permanent failure of the batch, after which the pipeline
- * writes the batch's events one at a time to isolate the event that cannot be written.
+ * writes the batch's events one at a time to isolate the event that cannot be written. A sink that knows which events
+ * its destination refused, having written the others, throws {@link PartialWriteException} instead.
  *
  * @param <E> the event type
  */

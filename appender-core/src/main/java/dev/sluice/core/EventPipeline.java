@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * A bounded queue and the one worker thread that drains it into a {@link BatchSink}. Producers never wait under
  * {@link OverflowPolicy#DROP}; every event is counted exactly once as delivered or as dropped for one
  * {@link DropReason}. A failed write is retried as the same batch (order kept, nothing duplicated by the pipeline);
- * a permanently failing batch is written again event by event so that only the poison event is lost.
+ * a permanently failing batch is written again event by event so that only the poison event is lost, unless the sink
+ * names the refused events itself ({@link PartialWriteException}).
  *
  * @param <E> the event type
  */
@@ -373,6 +374,13 @@ final class EventPipeline<E> {
         for (int attempt = 1; ; attempt++) {
             try {
                 sink.write(batch);
+            } catch (PartialWriteException partial) {
+                if (!namesEventsOf(partial, batch)) {
+                    counters.onFailedAttempt();
+                    return partial; // a sink bug: isolate as for any permanent failure
+                }
+                deliveredExcept(batch, partial, attempt);
+                return null;
             } catch (SinkException failure) {
                 counters.onFailedAttempt();
                 if (!failure.isRetryable()) {
@@ -395,6 +403,19 @@ final class EventPipeline<E> {
             failures.succeeded("deliver a batch of " + batch.size() + " events", attempt - 1);
             return null;
         }
+    }
+
+    private static boolean namesEventsOf(PartialWriteException partial, List<?> batch) {
+        return partial.rejected().firstKey() >= 0 && partial.rejected().lastKey() < batch.size();
+    }
+
+    /** Counts a partial write: the refused events are rejected, the others delivered. */
+    private void deliveredExcept(List<E> batch, PartialWriteException partial, int attempt) {
+        int written = batch.size() - partial.rejected().size();
+        counters.onDelivered(written);
+        uncounted -= written;
+        partial.rejected().forEach((index, cause) -> reject(batch.get(index), cause));
+        failures.succeeded("deliver a batch of " + batch.size() + " events", attempt - 1);
     }
 
     private void count(DropReason reason, int events) {

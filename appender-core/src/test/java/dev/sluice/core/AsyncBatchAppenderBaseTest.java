@@ -14,6 +14,7 @@ import ch.qos.logback.core.util.Duration;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -214,6 +215,64 @@ class AsyncBatchAppenderBaseTest {
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0).getMessage()).contains("poison");
         assertThat(errors.get(0).getThrowable()).hasMessage("cannot store this event");
+    }
+
+    @Test
+    void partialWriteRejectsOnlyTheNamedEventsWithoutWritingTheBatchAgain() throws Exception {
+        Recorder sink = Recorder.gated().failingWith((batch, attempt) -> {
+            Map<Integer, Throwable> refused = new TreeMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i).getFormattedMessage().startsWith("refused")) {
+                    refused.put(
+                            i,
+                            new IllegalStateException(
+                                    "WRONGTYPE for " + batch.get(i).getFormattedMessage()));
+                }
+            }
+            if (!refused.isEmpty()) {
+                throw new PartialWriteException("some events were refused", refused);
+            }
+        });
+        TestSinkAppender appender = attach(sink, a -> {});
+        logger.info("first");
+        sink.awaitBlocked();
+        for (int i = 0; i < 50; i++) {
+            logger.info(i % 10 == 3 ? "refused " + i : "event " + i);
+        }
+        sink.openGate();
+        AppenderStatsMXBean stats = appender.getStats();
+        await().until(() -> stats.getDelivered() + stats.getDropped() == 51);
+        assertThat(stats.getDroppedRejectedBySink()).isEqualTo(5);
+        assertThat(stats.getDelivered()).isEqualTo(46);
+        assertThat(stats.getFailedAttempts()).isZero();
+        // Two attempts in all ("first", then the 50 together): no batch was written again event by event.
+        assertThat(sink.attempts).hasSize(2);
+        assertThat(sink.attempts.get(1)).hasSize(50);
+        List<Status> errors = statuses(context, Status.ERROR, "rejected permanently");
+        // Reported at powers of two: the 1st, 2nd and 4th refusal.
+        assertThat(errors).hasSize(3);
+        assertThat(errors.get(0).getMessage()).contains("refused 3");
+        assertThat(errors.get(0).getThrowable()).hasMessage("WRONGTYPE for refused 3");
+    }
+
+    @Test
+    void partialWriteNamingNoEventOfTheBatchIsIsolatedLikeAnyPermanentFailure() throws Exception {
+        Recorder sink = Recorder.gated().failingWith((batch, attempt) -> {
+            if (batch.size() > 1) {
+                throw new PartialWriteException("a sink bug", Map.of(batch.size(), new IllegalStateException("?")));
+            }
+        });
+        TestSinkAppender appender = attach(sink, a -> {});
+        logger.info("first");
+        sink.awaitBlocked();
+        for (int i = 0; i < 5; i++) {
+            logger.info("event {}", i);
+        }
+        sink.openGate();
+        AppenderStatsMXBean stats = appender.getStats();
+        await().until(() -> stats.getDelivered() == 6);
+        assertThat(stats.getDropped()).isZero();
+        assertThat(sink.messages()).containsExactly("first", "event 0", "event 1", "event 2", "event 3", "event 4");
     }
 
     @Test
