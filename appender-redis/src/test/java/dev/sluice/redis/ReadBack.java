@@ -34,6 +34,13 @@ final class ReadBack {
         }
     }
 
+    /** The stream's entries on a private server, oldest first, read over its plain port. */
+    static ReadBack stream(PrivateRedisProcess redis, String key) {
+        try (RespClient client = redis.client()) {
+            return stream(client, key);
+        }
+    }
+
     /** The stream's entries, oldest first, read over {@code client} (already authenticated if need be). */
     @SuppressWarnings("unchecked")
     static ReadBack stream(RespClient client, String key) {

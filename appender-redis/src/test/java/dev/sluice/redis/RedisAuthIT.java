@@ -70,10 +70,7 @@ class RedisAuthIT {
     @Test
     void thePasswordOfRequirepassLetsEveryEventThrough() {
         RedisAppender appender = configure(":" + PASSWORD, "<globalChannel>requirepass</globalChannel>");
-        Logger logger = logback.logger("app");
-        for (int i = 0; i < 200; i++) {
-            logger.info("event {}", i);
-        }
+        TestAppenders.log(logback, "event", 200);
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 200);
 
         try (RespClient admin = admin()) {
@@ -117,9 +114,7 @@ class RedisAuthIT {
                 "<queueSize>10</queueSize><shutdownGracePeriod>200 milliseconds</shutdownGracePeriod>");
         assertThat(appender.isStarted()).isTrue();
 
-        for (int i = 0; i < 25; i++) {
-            logback.logger("app").info("event {}", i);
-        }
+        TestAppenders.log(logback, "event", 25);
         StatusAssertions.awaitStatus(logback.context(), Status.WARN, "\\[REDIS\\] failed to open its sink");
         assertThat(TestAppenders.statusTexts(logback.context(), Status.WARN))
                 .contains("cannot connect to redis://127.0.0.1:" + redis.port() + "/0")
@@ -137,9 +132,7 @@ class RedisAuthIT {
         RedisAppender appender = configure(
                 "noxadd:" + LOGGER_PASSWORD,
                 TestAppenders.oneStreamBatchOf(10) + "<globalChannel>noxadd</globalChannel>");
-        for (int i = 0; i < 10; i++) {
-            logback.logger("app").info("event {}", i);
-        }
+        TestAppenders.log(logback, "event", 10);
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDroppedRejectedBySink() == 10);
 
         // The batch, then each event alone to isolate a poison event: 1 + 10 attempts, each refused.

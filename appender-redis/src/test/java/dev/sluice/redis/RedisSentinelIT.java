@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.testing.LogbackTestContext;
-import dev.sluice.testing.RespClient;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -51,26 +50,14 @@ class RedisSentinelIT {
                 "<jmx>false</jmx><target>STREAM</target><globalChannel>" + channel + "</globalChannel>");
     }
 
-    private void log(String label, int events) {
-        for (int i = 0; i < events; i++) {
-            logback.logger("app").info(label + " {}", i);
-        }
-    }
-
-    private static ReadBack stream(PrivateRedisProcess redis, String key) {
-        try (RespClient client = redis.client()) {
-            return ReadBack.stream(client, key);
-        }
-    }
-
     @Test
     @Order(1)
     void everyEventReachesThePrimaryTheSentinelNames() {
         RedisAppender appender = configure("found");
-        log("event", 200);
+        TestAppenders.log(logback, "event", 200);
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 200);
 
-        stream(sentinel.primary(), "stream:sentinel:found").assertExactlyOnceInOrder("event", 200);
+        ReadBack.stream(sentinel.primary(), "stream:sentinel:found").assertExactlyOnceInOrder("event", 200);
         assertThat(appender.getStats().getFailedAttempts()).isZero();
     }
 
@@ -79,15 +66,15 @@ class RedisSentinelIT {
     void afterAFailoverTheEventsReachTheNewPrimary() {
         RedisAppender appender = configure("failover");
         PrivateRedisProcess before = sentinel.primary();
-        log("before", 100);
+        TestAppenders.log(logback, "before", 100);
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 100);
 
         PrivateRedisProcess after = sentinel.failover();
         assertThat(after).isNotSameAs(before);
-        log("after", 100);
+        TestAppenders.log(logback, "after", 100);
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 200);
 
-        ReadBack written = stream(after, "stream:sentinel:failover");
+        ReadBack written = ReadBack.stream(after, "stream:sentinel:failover");
         // At most whole batches twice (a batch cut by the failover is sent again); the rest exactly once, in order.
         written.assertDeliveredInOrderWithWholeRunsReplayed("before", 100);
         written.assertDeliveredInOrderWithWholeRunsReplayed("after", 100);

@@ -72,27 +72,15 @@ class RedisTlsIT {
         return TestAppenders.configure(logback, uri, "tls", "<jmx>false</jmx><target>STREAM</target>" + settings);
     }
 
-    private void log(String label, int events) {
-        for (int i = 0; i < events; i++) {
-            logback.logger("app").info(label + " {}", i);
-        }
-    }
-
-    private static ReadBack stream(PrivateRedisProcess redis, String key) {
-        try (RespClient client = redis.client()) {
-            return ReadBack.stream(client, key);
-        }
-    }
-
     @Test
     void everyEventArrivesOverTlsTrustingThePrivateCa() {
         RedisAppender appender = configure(
                 "rediss://127.0.0.1:" + tlsPort,
                 "<globalChannel>trusted</globalChannel><tlsCaCertFile>" + certificates.ca() + "</tlsCaCertFile>");
-        log("event", 200);
+        TestAppenders.log(logback, "event", 200);
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 200);
 
-        stream(tls, "stream:tls:trusted").assertExactlyOnceInOrder("event", 200);
+        ReadBack.stream(tls, "stream:tls:trusted").assertExactlyOnceInOrder("event", 200);
         assertThat(appender.getStats().getFailedAttempts()).isZero();
         StatusAssertions.assertNoErrors(logback.context());
     }
@@ -104,10 +92,10 @@ class RedisTlsIT {
                 "<globalChannel>mutual</globalChannel><tlsCaCertFile>" + certificates.ca() + "</tlsCaCertFile>"
                         + "<tlsCertFile>" + certificates.clientCert() + "</tlsCertFile><tlsKeyFile>"
                         + certificates.clientKey() + "</tlsKeyFile>");
-        log("event", 100);
+        TestAppenders.log(logback, "event", 100);
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 100);
 
-        stream(mutual, "stream:tls:mutual").assertExactlyOnceInOrder("event", 100);
+        ReadBack.stream(mutual, "stream:tls:mutual").assertExactlyOnceInOrder("event", 100);
         assertThat(appender.getStats().getFailedAttempts()).isZero();
         StatusAssertions.assertNoErrors(logback.context());
     }
@@ -121,7 +109,7 @@ class RedisTlsIT {
                         + "<shutdownGracePeriod>200 milliseconds</shutdownGracePeriod>");
         assertThat(appender.isStarted()).isTrue();
 
-        log("event", 25); // returns at once: the queue takes 10, the rest is dropped
+        TestAppenders.log(logback, "event", 25); // returns at once: the queue takes 10, the rest is dropped
         StatusAssertions.awaitStatus(logback.context(), Status.WARN, "\\[REDIS\\] failed to open its sink");
         assertThat(TestAppenders.statusTexts(logback.context(), Status.WARN))
                 .contains("cannot connect to rediss://127.0.0.1:" + tlsPort + "/0")
@@ -142,10 +130,10 @@ class RedisTlsIT {
                 "rediss://127.0.0.1:" + tlsPort + "?verifyPeer=NONE",
                 "<globalChannel>unverified</globalChannel><tlsCaCertFile>" + certificates.otherCa()
                         + "</tlsCaCertFile>");
-        log("event", 10);
+        TestAppenders.log(logback, "event", 10);
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 10);
 
-        stream(tls, "stream:tls:unverified").assertExactlyOnceInOrder("event", 10);
+        ReadBack.stream(tls, "stream:tls:unverified").assertExactlyOnceInOrder("event", 10);
     }
 
     @Test
@@ -154,7 +142,7 @@ class RedisTlsIT {
                 "rediss://127.0.0.1:" + mutualPort,
                 "<globalChannel>anonymous</globalChannel><tlsCaCertFile>" + certificates.ca() + "</tlsCaCertFile>"
                         + "<shutdownGracePeriod>200 milliseconds</shutdownGracePeriod>");
-        log("event", 5);
+        TestAppenders.log(logback, "event", 5);
         StatusAssertions.awaitStatus(logback.context(), Status.WARN, "\\[REDIS\\] failed to open its sink");
         logback.context().stop();
 

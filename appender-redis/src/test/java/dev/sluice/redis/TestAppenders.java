@@ -29,6 +29,13 @@ final class TestAppenders {
         return (RedisAppender) logback.context().getLogger("ROOT").getAppender("REDIS");
     }
 
+    /** Logs {@code "<label> 0"} to {@code "<label> n-1"} at INFO on logger {@code app}. */
+    static void log(LogbackTestContext logback, String label, int events) {
+        for (int i = 0; i < events; i++) {
+            logback.logger("app").info(label + " {}", i);
+        }
+    }
+
     /** Fails if any status of {@code context}, its message or its throwable's chain, mentions {@code secret}. */
     static void assertNoStatusMentions(Context context, String secret) {
         for (Status status : context.getStatusManager().getCopyOfStatusList()) {
