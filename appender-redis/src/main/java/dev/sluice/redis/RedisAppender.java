@@ -7,6 +7,7 @@ import dev.sluice.core.JsonEventAppenderBase;
 import dev.sluice.core.json.EventJsonEncoder;
 import dev.sluice.core.json.EventJsonParts;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -60,6 +61,9 @@ public class RedisAppender extends JsonEventAppenderBase {
     public static final String DEFAULT_PUBLISH_COMMAND = "PUBLISH";
 
     private String uri = DEFAULT_URI;
+    private String tlsCaCertFile;
+    private String tlsCertFile;
+    private String tlsKeyFile;
     private boolean cluster = DEFAULT_CLUSTER;
     private Duration clusterRefreshPeriod = Duration.buildBySeconds(DEFAULT_CLUSTER_REFRESH_PERIOD_SECONDS);
     private String publishCommand = DEFAULT_PUBLISH_COMMAND;
@@ -77,6 +81,7 @@ public class RedisAppender extends JsonEventAppenderBase {
     private Duration connectTimeout = Duration.buildByMilliseconds(DEFAULT_CONNECT_TIMEOUT_MILLIS);
 
     private List<RedisURI> parsedUris;
+    private SslOptions sslOptions;
     private RedisTarget parsedTarget;
     private PublishCommand parsedPublishCommand;
 
@@ -94,6 +99,7 @@ public class RedisAppender extends JsonEventAppenderBase {
     @Override
     protected void validateSinkSettings(List<String> errors) {
         parsedUris = RedisUris.parse(uri, cluster, errors);
+        sslOptions = RedisTls.options(tlsCaCertFile, tlsCertFile, tlsKeyFile, parsedUris, errors);
         try {
             parsedTarget = RedisTarget.valueOf(upper(target));
         } catch (IllegalArgumentException e) {
@@ -158,6 +164,7 @@ public class RedisAppender extends JsonEventAppenderBase {
                 cluster,
                 java.time.Duration.ofMillis(clusterRefreshPeriod.getMilliseconds()),
                 RedisUris.display(parsedUris, cluster),
+                sslOptions,
                 parsedTarget,
                 parsedPublishCommand,
                 names,
@@ -183,6 +190,37 @@ public class RedisAppender extends JsonEventAppenderBase {
 
     public String getUri() {
         return uri;
+    }
+
+    /**
+     * A PEM file of the CA certificates to trust for a {@code rediss://} uri, such as a private CA; default none (the
+     * JVM's trusted CAs). How strictly the server's certificate is checked is the uri's {@code verifyPeer}: FULL (the
+     * default, CA and host name), CA, or NONE.
+     */
+    public void setTlsCaCertFile(String tlsCaCertFile) {
+        this.tlsCaCertFile = tlsCaCertFile;
+    }
+
+    public String getTlsCaCertFile() {
+        return tlsCaCertFile;
+    }
+
+    /** A PEM client certificate (chain) to present for mutual TLS, with {@code tlsKeyFile}; default none. */
+    public void setTlsCertFile(String tlsCertFile) {
+        this.tlsCertFile = tlsCertFile;
+    }
+
+    public String getTlsCertFile() {
+        return tlsCertFile;
+    }
+
+    /** The unencrypted PKCS#8 PEM private key of {@code tlsCertFile}; default none. */
+    public void setTlsKeyFile(String tlsKeyFile) {
+        this.tlsKeyFile = tlsKeyFile;
+    }
+
+    public String getTlsKeyFile() {
+        return tlsKeyFile;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.sluice.redis;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * Opens the worker's connection, to one Redis ({@link RedisClient}) or to a Redis Cluster ({@link RedisClusterClient}),
@@ -32,6 +34,8 @@ import java.util.concurrent.TimeoutException;
  * are rejected while disconnected, the request queue is bounded, TCP keepalive is on, and nothing is
  * replayed after a reconnect (the sink retries a failed batch itself). A cluster client also refreshes its view of the
  * slots on MOVED/ASK redirects, persistent reconnects and unknown nodes, and every {@code clusterRefreshPeriod}.
+ * With TLS files configured, both use them ({@link RedisTls}); a Sentinel URI makes the client ask the sentinels for
+ * the primary on every (re)connect, so a reconnect after a failover reaches the new primary.
  */
 final class RedisConnectionFactory {
 
@@ -90,6 +94,9 @@ final class RedisConnectionFactory {
                         .connectTimeout(settings.connectTimeout())
                         .keepAlive(true)
                         .build());
+        if (settings.sslOptions() != null) {
+            builder.sslOptions(settings.sslOptions());
+        }
         return builder;
     }
 
@@ -108,6 +115,14 @@ final class RedisConnectionFactory {
      * @throws RuntimeException when no connection (or, for a cluster, no view of its slots) can be had
      */
     Link connect() {
+        try {
+            return open();
+        } catch (RuntimeException e) {
+            throw explained(e);
+        }
+    }
+
+    private Link open() {
         if (client instanceof RedisClusterClient clusterClient) {
             StatefulRedisClusterConnection<String, byte[]> opened = clusterClient.connect(CODEC);
             opened.setAutoFlushCommands(false);
@@ -150,6 +165,29 @@ final class RedisConnectionFactory {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Lettuce reports a refused password or a failed TLS handshake as "Unable to connect" with the reason deep in the
+     * causes: this says which setting to check. Neither message holds the password.
+     */
+    private static RuntimeException explained(RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof SSLException) {
+                return new RedisConnectionException(
+                        "TLS handshake failed (" + message + "); check tlsCaCertFile,"
+                                + " tlsCertFile and tlsKeyFile, and verifyPeer in the uri",
+                        failure);
+            }
+            if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("NOPERM")) {
+                return new RedisConnectionException(
+                        "Redis refused the credentials (" + message + "); check the user"
+                                + " and password in the uri, and the user's ACL",
+                        failure);
+            }
+        }
+        return failure;
     }
 
     void shutdown() {

@@ -18,18 +18,17 @@ final class RedisUris {
     static List<RedisURI> parse(String value, boolean cluster, List<String> errors) {
         List<RedisURI> uris = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (String part : (value == null ? "" : value).split(",", -1)) {
-            String seed = part.trim();
+        for (String seed : entries(value == null ? "" : value)) {
             if (seed.isEmpty()) {
-                problems.add("uri '" + value + "' has an empty entry: give one Redis URI, or for a cluster seed"
-                        + " URIs separated by commas.");
+                problems.add("uri '" + hidePasswords(value) + "' has an empty entry: give one Redis URI, or for a"
+                        + " cluster seed URIs separated by commas.");
                 continue;
             }
             try {
                 uris.add(RedisURI.create(seed));
             } catch (RuntimeException e) {
-                problems.add("uri '" + seed + "' is not a Redis URI (redis://, rediss://, redis-sentinel://): "
-                        + e.getMessage() + ".");
+                problems.add("uri '" + hidePasswords(seed) + "' is not a Redis URI (redis://, rediss://,"
+                        + " redis-sentinel://): " + hidePasswords(String.valueOf(e.getMessage())) + ".");
             }
         }
         if (!cluster && uris.size() > 1) {
@@ -51,6 +50,32 @@ final class RedisUris {
         return problems.isEmpty() ? List.copyOf(uris) : List.of();
     }
 
+    /**
+     * The entries separated by commas, trimmed. A part without {@code ://} continues the entry before it: the further
+     * sentinels of {@code redis-sentinel://s1:26379,s2:26379#name}.
+     */
+    private static List<String> entries(String value) {
+        List<String> entries = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            String trimmed = part.trim();
+            int last = entries.size() - 1;
+            if (!trimmed.isEmpty()
+                    && !trimmed.contains("://")
+                    && last >= 0
+                    && !entries.get(last).isEmpty()) {
+                entries.set(last, entries.get(last) + "," + trimmed);
+            } else {
+                entries.add(trimmed);
+            }
+        }
+        return entries;
+    }
+
+    /** {@code text} with the user and password of any URI in it replaced by {@code ***}. */
+    static String hidePasswords(String text) {
+        return text.replaceAll("://[^@/\\s,]*@", "://***@");
+    }
+
     /** The URIs without credentials, for status messages. */
     static String display(List<RedisURI> uris, boolean cluster) {
         if (!cluster) {
@@ -62,13 +87,19 @@ final class RedisUris {
                         .collect(Collectors.joining(","));
     }
 
-    /** One URI without credentials, for status messages. */
+    /**
+     * One URI without credentials, for status messages: {@code redis[s]://host:port/db}, or for Sentinel every
+     * sentinel and the primary's name, {@code redis[s]-sentinel://host:port,host2:port2/db#name}.
+     */
     static String display(RedisURI uri) {
-        String scheme = uri.isSsl() ? "rediss" : uri.getSentinels().isEmpty() ? "redis" : "redis-sentinel";
-        String where = uri.getSentinels().isEmpty()
-                ? uri.getHost() + ":" + uri.getPort()
-                : uri.getSentinels().get(0).getHost() + ":"
-                        + uri.getSentinels().get(0).getPort() + "#" + uri.getSentinelMasterId();
-        return scheme + "://" + where + "/" + uri.getDatabase();
+        String tls = uri.isSsl() ? "rediss" : "redis";
+        if (uri.getSentinels().isEmpty()) {
+            return tls + "://" + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
+        }
+        return tls + "-sentinel://"
+                + uri.getSentinels().stream()
+                        .map(sentinel -> sentinel.getHost() + ":" + sentinel.getPort())
+                        .collect(Collectors.joining(","))
+                + "/" + uri.getDatabase() + "#" + uri.getSentinelMasterId();
     }
 }

@@ -28,19 +28,27 @@ final class ReadBack {
     }
 
     /** The stream's entries, oldest first ({@code XRANGE key - +}). */
-    @SuppressWarnings("unchecked")
     static ReadBack stream(RedisServer redis, String key) {
-        List<String> payloads = new ArrayList<>();
         try (RespClient client = new RespClient(redis.host(), redis.port(), Duration.ofSeconds(10))) {
-            for (Object entry : (List<Object>) client.call("XRANGE", key, "-", "+")) {
-                List<Object> fields = (List<Object>) ((List<Object>) entry).get(1);
-                assertThat(fields)
-                        .as("fields of a stream entry")
-                        .hasSize(2)
-                        .first()
-                        .isEqualTo("data");
-                payloads.add((String) fields.get(1));
-            }
+            return stream(client, key);
+        }
+    }
+
+    /** The stream's entries on a private server, oldest first, read over its plain port. */
+    static ReadBack stream(PrivateRedisProcess redis, String key) {
+        try (RespClient client = redis.client()) {
+            return stream(client, key);
+        }
+    }
+
+    /** The stream's entries, oldest first, read over {@code client} (already authenticated if need be). */
+    @SuppressWarnings("unchecked")
+    static ReadBack stream(RespClient client, String key) {
+        List<String> payloads = new ArrayList<>();
+        for (Object entry : (List<Object>) client.call("XRANGE", key, "-", "+")) {
+            List<Object> fields = (List<Object>) ((List<Object>) entry).get(1);
+            assertThat(fields).as("fields of a stream entry").hasSize(2).first().isEqualTo("data");
+            payloads.add((String) fields.get(1));
         }
         return of(payloads);
     }

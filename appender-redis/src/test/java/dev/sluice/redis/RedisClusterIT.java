@@ -102,7 +102,7 @@ class RedisClusterIT {
     }
 
     /** A subscriber connected to one node only, collecting what reaches it by channel. */
-    private Map<String, List<byte[]>> subscribe(LocalRedisCluster.Node node, boolean sharded, String... channels) {
+    private Map<String, List<byte[]>> subscribe(PrivateRedisProcess node, boolean sharded, String... channels) {
         RedisClient client = RedisClient.create(node.uri());
         opened.add(client::shutdown);
         StatefulRedisPubSubConnection<String, byte[]> connection = client.connectPubSub(CODEC);
@@ -158,7 +158,7 @@ class RedisClusterIT {
         Map<Integer, List<String>> keysByNode = new HashMap<>();
         for (int id = 0; id < 50; id++) {
             String key = "stream:spread:ctx-" + id;
-            LocalRedisCluster.Node owner = cluster.ownerOf(cluster.slotOf(key));
+            PrivateRedisProcess owner = cluster.ownerOf(cluster.slotOf(key));
             assertThat(owner.command("EXISTS", key))
                     .as("%s on the node serving its slot", key)
                     .isEqualTo("1");
@@ -224,8 +224,8 @@ class RedisClusterIT {
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 10);
         String key = "stream:moved:m";
         int slot = cluster.slotOf(key);
-        LocalRedisCluster.Node before = cluster.ownerOf(slot);
-        LocalRedisCluster.Node after = cluster.nodes().stream()
+        PrivateRedisProcess before = cluster.ownerOf(slot);
+        PrivateRedisProcess after = cluster.nodes().stream()
                 .filter(node -> node != before)
                 .findFirst()
                 .orElseThrow();
@@ -251,8 +251,8 @@ class RedisClusterIT {
         RedisAppender appender =
                 configure("{down}", "<target>STREAM</target><retryMaxDelay>200 milliseconds</retryMaxDelay>");
         String key = "stream:{down}:d";
-        LocalRedisCluster.Node owner = cluster.ownerOf(cluster.slotOf(key));
-        LocalRedisCluster.Node other = cluster.nodes().stream()
+        PrivateRedisProcess owner = cluster.ownerOf(cluster.slotOf(key));
+        PrivateRedisProcess other = cluster.nodes().stream()
                 .filter(node -> node != owner)
                 .findFirst()
                 .orElseThrow();

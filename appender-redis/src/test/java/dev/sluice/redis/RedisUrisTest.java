@@ -57,4 +57,56 @@ class RedisUrisTest {
                         e -> assertThat(e).contains("empty entry"),
                         e -> assertThat(e).contains("is not a Redis URI"));
     }
+
+    @Test
+    void tlsUrisShowUserAndPasswordNowhere() {
+        List<RedisURI> uris = RedisUris.parse("rediss://logger:pa55@cache:6390/1?verifyPeer=CA", false, errors);
+
+        assertThat(errors).isEmpty();
+        assertThat(uris.get(0).getVerifyMode()).isEqualTo(io.lettuce.core.SslVerifyMode.CA);
+        assertThat(RedisUris.display(uris, false))
+                .isEqualTo("rediss://cache:6390/1")
+                .doesNotContain("pa55")
+                .doesNotContain("logger");
+    }
+
+    @Test
+    void sentinelUrisShowEverySentinelAndThePrimarysNameButNoPassword() {
+        List<RedisURI> uris = RedisUris.parse("redis-sentinel://:pa55@s1:26379,s2:26380/2#logs-primary", false, errors);
+
+        assertThat(errors).isEmpty();
+        RedisURI uri = uris.get(0);
+        assertThat(uri.getSentinelMasterId()).isEqualTo("logs-primary");
+        assertThat(uri.getSentinels()).extracting(RedisURI::getPort).containsExactly(26379, 26380);
+        assertThat(RedisUris.display(uris, false))
+                .isEqualTo("redis-sentinel://s1:26379,s2:26380/2#logs-primary")
+                .doesNotContain("pa55");
+    }
+
+    @Test
+    void tlsSentinelUrisSayTheyAreTlsAndSentinel() {
+        List<RedisURI> uris = RedisUris.parse("rediss-sentinel://logger:pa55@s1#logs-primary", false, errors);
+
+        assertThat(errors).isEmpty();
+        assertThat(RedisUris.display(uris, false))
+                .isEqualTo("rediss-sentinel://s1:26379/0#logs-primary")
+                .doesNotContain("pa55")
+                .doesNotContain("logger");
+    }
+
+    @Test
+    void refusedUrisNeverEchoTheirPasswords() {
+        assertThat(RedisUris.parse("redis-sentinel://:pa55@s1:26379,s2", false, errors))
+                .isEmpty();
+        assertThat(RedisUris.parse("redis://logger:pa55@a:7000,,redis://b", true, errors))
+                .isEmpty();
+
+        assertThat(errors)
+                .satisfiesExactly(
+                        e -> assertThat(e)
+                                .contains("'redis-sentinel://***@s1:26379,s2'")
+                                .contains("sentinelMasterId"),
+                        e -> assertThat(e).contains("'redis://***@a:7000,,redis://b'"))
+                .noneSatisfy(e -> assertThat(e).contains("pa55"));
+    }
 }
