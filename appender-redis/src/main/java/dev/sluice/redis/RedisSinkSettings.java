@@ -17,6 +17,7 @@ record RedisSinkSettings(
         String displayUri,
         RedisTarget target,
         PublishCommand publishCommand,
+        BatchCommand batchCommand,
         ChannelNames names,
         String contextKey,
         String defaultContextId,
