@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * Ships log events to Redis over Lettuce: every event goes to the global channel and, when the MDC names a context
  * (a job, a user), to that context's channel, by PUBLISH (live followers) and XADD to a capped stream
- * {@code stream:<channel>} (late readers). One pipeline per batch over one worker-owned connection.
+ * {@code stream:<channel>} (late readers). One Lua script call (or, for a Cluster, one pipeline) per batch over one
+ * worker-owned connection.
  *
  * <pre>{@code
  * <appender name="REDIS" class="dev.sluice.redis.RedisAppender">
