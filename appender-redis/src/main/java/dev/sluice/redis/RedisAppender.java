@@ -15,7 +15,8 @@ import java.util.function.Function;
 /**
  * Ships log events to Redis over Lettuce: every event goes to the global channel and, when the MDC names a context
  * (a job, a user), to that context's channel, by PUBLISH (live followers) and XADD to a capped stream
- * {@code stream:<channel>} (late readers). One pipeline per batch over one worker-owned connection.
+ * {@code stream:<channel>} (late readers). One Lua script call (or, for a Cluster, one pipeline) per batch over one
+ * worker-owned connection.
  *
  * <pre>{@code
  * <appender name="REDIS" class="dev.sluice.redis.RedisAppender">
@@ -59,6 +60,8 @@ public class RedisAppender extends JsonEventAppenderBase {
     public static final long DEFAULT_CLUSTER_REFRESH_PERIOD_SECONDS = 60;
     /** Default {@code publishCommand}: {@value}. */
     public static final String DEFAULT_PUBLISH_COMMAND = "PUBLISH";
+    /** Default {@code batchCommand}: {@value} (a Redis Cluster always gets pipelines). */
+    public static final String DEFAULT_BATCH_COMMAND = "SCRIPT";
 
     private String uri = DEFAULT_URI;
     private String tlsCaCertFile;
@@ -67,6 +70,7 @@ public class RedisAppender extends JsonEventAppenderBase {
     private boolean cluster = DEFAULT_CLUSTER;
     private Duration clusterRefreshPeriod = Duration.buildBySeconds(DEFAULT_CLUSTER_REFRESH_PERIOD_SECONDS);
     private String publishCommand = DEFAULT_PUBLISH_COMMAND;
+    private String batchCommand = DEFAULT_BATCH_COMMAND;
     private String target = DEFAULT_TARGET;
     private String channelPrefix = DEFAULT_CHANNEL_PREFIX;
     private String globalChannel = DEFAULT_GLOBAL_CHANNEL;
@@ -84,6 +88,7 @@ public class RedisAppender extends JsonEventAppenderBase {
     private SslOptions sslOptions;
     private RedisTarget parsedTarget;
     private PublishCommand parsedPublishCommand;
+    private BatchCommand parsedBatchCommand;
 
     @Override
     protected String workerKind() {
@@ -109,6 +114,11 @@ public class RedisAppender extends JsonEventAppenderBase {
             parsedPublishCommand = PublishCommand.valueOf(upper(publishCommand));
         } catch (IllegalArgumentException e) {
             errors.add("publishCommand must be PUBLISH or SPUBLISH, was '" + publishCommand + "'.");
+        }
+        try {
+            parsedBatchCommand = BatchCommand.valueOf(upper(batchCommand));
+        } catch (IllegalArgumentException e) {
+            errors.add("batchCommand must be SCRIPT or PIPELINE, was '" + batchCommand + "'.");
         }
         requireNonNegative(errors, "clusterRefreshPeriod", clusterRefreshPeriod);
         if (!upper(format).equals("JSON") && !upper(format).equals("SEED")) {
@@ -159,25 +169,29 @@ public class RedisAppender extends JsonEventAppenderBase {
             payload = new EventJsonEncoder(jsonSettings())::encode;
         }
         ChannelNames names = new ChannelNames(channelPrefix, channelPrefix + ":" + globalChannel, maxContextIdLength);
-        return new RedisSink(new RedisSinkSettings(
-                parsedUris,
-                cluster,
-                java.time.Duration.ofMillis(clusterRefreshPeriod.getMilliseconds()),
-                RedisUris.display(parsedUris, cluster),
-                sslOptions,
-                parsedTarget,
-                parsedPublishCommand,
-                names,
-                contextKey,
-                defaultContextId == null || defaultContextId.isEmpty() ? null : defaultContextId,
-                maxLen,
-                contextTtl.getMilliseconds() / 1000,
-                globalTtl.getMilliseconds() / 1000,
-                java.time.Duration.ofMillis(commandTimeout.getMilliseconds()),
-                java.time.Duration.ofMillis(connectTimeout.getMilliseconds()),
-                // A few batches in flight at most: the core's queue is the buffer, not Lettuce's.
-                Math.max(1024, getBatchSize() * 8),
-                payload));
+        return new RedisSink(
+                new RedisSinkSettings(
+                        parsedUris,
+                        cluster,
+                        java.time.Duration.ofMillis(clusterRefreshPeriod.getMilliseconds()),
+                        RedisUris.display(parsedUris, cluster),
+                        sslOptions,
+                        parsedTarget,
+                        parsedPublishCommand,
+                        parsedBatchCommand,
+                        names,
+                        contextKey,
+                        defaultContextId == null || defaultContextId.isEmpty() ? null : defaultContextId,
+                        maxLen,
+                        contextTtl.getMilliseconds() / 1000,
+                        globalTtl.getMilliseconds() / 1000,
+                        java.time.Duration.ofMillis(commandTimeout.getMilliseconds()),
+                        java.time.Duration.ofMillis(connectTimeout.getMilliseconds()),
+                        // A few batches in flight at most: the core's queue is the buffer, not Lettuce's.
+                        Math.max(1024, getBatchSize() * 8),
+                        payload),
+                this,
+                getName());
     }
 
     /**
@@ -257,6 +271,20 @@ public class RedisAppender extends JsonEventAppenderBase {
 
     public String getPublishCommand() {
         return publishCommand;
+    }
+
+    /**
+     * {@code SCRIPT} (the default): each batch is one call of a Lua script that Redis loads once ({@code EVALSHA}),
+     * far cheaper than one command per channel and event; a server that refuses scripts (ACL, renamed commands) gets
+     * pipelines instead, after one warning. {@code PIPELINE}: one pipelined command per channel and event. A Redis
+     * Cluster always gets pipelines, as a script's keys would have to share a slot.
+     */
+    public void setBatchCommand(String batchCommand) {
+        this.batchCommand = batchCommand;
+    }
+
+    public String getBatchCommand() {
+        return batchCommand;
     }
 
     /** {@code BOTH} (the default): PUBLISH and XADD; {@code PUBLISH} or {@code STREAM} for one of them. */

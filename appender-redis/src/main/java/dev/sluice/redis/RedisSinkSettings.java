@@ -20,6 +20,7 @@ record RedisSinkSettings(
         SslOptions sslOptions,
         RedisTarget target,
         PublishCommand publishCommand,
+        BatchCommand batchCommand,
         ChannelNames names,
         String contextKey,
         String defaultContextId,

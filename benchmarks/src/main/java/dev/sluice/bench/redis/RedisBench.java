@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code bench.pipelines}</td><td>100,1000</td><td>{@code redis-benchmark -P} depths; the first is the
  *       BENCH limit</td></tr>
  *   <tr><td>{@code bench.impl}</td><td>sluice,redis-benchmark,cwbase</td><td>which contestants run</td></tr>
+ *   <tr><td>{@code bench.batchCommand}</td><td>{@code SCRIPT}</td><td>the appender's {@code batchCommand}:
+ *       {@code SCRIPT} or {@code PIPELINE}</td></tr>
  *   <tr><td>{@code bench.redisServer}</td><td>{@code redis-server}</td><td>the server to start</td></tr>
  *   <tr><td>{@code bench.redisBenchmark}</td><td>{@code redis-benchmark}</td><td>the limit's tool</td></tr>
  * </table>

@@ -9,7 +9,8 @@ import dev.sluice.redis.RedisAppender;
 
 /**
  * Sluice end to end: a fresh {@link LoggerContext} whose root logger has one {@link RedisAppender} with its default
- * settings (target {@code BOTH}, batches of up to 256 in one pipeline, queue of 8192, TTLs renewed once per key and
+ * settings (target {@code BOTH}, batches of up to 256 in one Lua script call ({@code bench.batchCommand} may say
+ * {@code PIPELINE}), queue of 8192, TTLs renewed once per key and
  * batch) except {@code overflowPolicy=BLOCK}, so that no event is dropped, a {@code maxLen} no run reaches, so that
  * the streams can be counted, a channel prefix of the run's own, and {@code contextKey=jobId}, the shape's context.
  * Per event Redis gets a PUBLISH and an {@code XADD MAXLEN ~} on the event's context channel and on the global one.
@@ -39,6 +40,7 @@ final class SluiceRun {
             appender.setMaxLen(UNREACHED_MAX_LEN);
             appender.setChannelPrefix(prefix);
             appender.setContextKey(RedisEventShape.MDC_CONTEXT);
+            appender.setBatchCommand(System.getProperty("bench.batchCommand", RedisAppender.DEFAULT_BATCH_COMMAND));
             Logger logger = BenchContexts.attach(context, appender);
             AppenderStatsMXBean stats = appender.getStats();
             BenchContexts.awaitConnected(stats, context, CONNECT_TIMEOUT_SECONDS);
