@@ -1,5 +1,6 @@
 package dev.sluice.redis;
 
+import dev.sluice.core.PartialWriteException;
 import dev.sluice.core.SinkException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -7,6 +8,8 @@ import io.lettuce.core.api.StatefulConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,6 +42,8 @@ final class BatchReplies {
     private final long deadline;
     private final List<EventError> eventErrors = new ArrayList<>();
     private Throwable refused;
+    private final Map<Integer, Throwable> refusedEvents = new TreeMap<>();
+    private boolean refusedBatch;
     private Throwable retryable;
     private Throwable timedOut;
     private boolean closeConnection;
@@ -61,6 +66,11 @@ final class BatchReplies {
         }
         if (failure instanceof RedisCommandExecutionException && !isTransient(failure)) {
             refused = refused == null ? failure : refused;
+            if (event == EventError.BATCH) {
+                refusedBatch = true;
+            } else {
+                refusedEvents.putIfAbsent(event, failure);
+            }
         } else if (failure instanceof TimeoutException) {
             timedOut = failure;
             closeConnection = true;
@@ -128,8 +138,26 @@ final class BatchReplies {
         return List.copyOf(eventErrors);
     }
 
-    /** Fails the attempt if any reply did: permanently for an error reply no retry can get past, else retryably. */
+    /**
+     * Fails the attempt if any reply did: retryably unless Redis refused commands with an error no retry can get
+     * past. When every other command succeeded and each refused one belongs to an event, only those events are
+     * rejected ({@link PartialWriteException}): the batch is not written again event by event, which would run the
+     * other commands of the refused events twice.
+     */
     void throwIfFailed(String displayUri, int events) throws SinkException {
+        if (refused != null && !refusedBatch && !failedWholly()) {
+            Map<Integer, Throwable> causes = new TreeMap<>();
+            refusedEvents.forEach((event, cause) -> causes.put(
+                    event,
+                    SinkException.permanent(
+                            displayUri + " refused a command of the event (its other commands ran): "
+                                    + cause.getMessage(),
+                            cause)));
+            throw new PartialWriteException(
+                    displayUri + " refused commands of " + refusedEvents.size() + " of the batch's " + events
+                            + " events (their other commands ran): " + refused.getMessage(),
+                    causes);
+        }
         if (refused != null) {
             throw SinkException.permanent(
                     displayUri + " refused a command of the batch: " + refused.getMessage(), refused);
