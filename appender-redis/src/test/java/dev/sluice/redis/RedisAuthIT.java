@@ -31,6 +31,15 @@ class RedisAuthIT {
     /** The minimal ACL rule of the README: PUBLISH, XADD and EXPIRE on the default prefix's channels and streams. */
     static final String MINIMAL_ACL = "resetchannels &logs:* %W~stream:logs:* -@all +publish +xadd +expire";
 
+    /**
+     * The README's rule for the script path: a script's keys need read and write access ({@code ~}), and EVALSHA and
+     * SCRIPT LOAD.
+     */
+    static final String SCRIPT_ACL =
+            "resetchannels &logs:* ~stream:logs:* -@all +publish +xadd +expire +evalsha +script|load";
+
+    private static final String PIPELINES_FROM_NOW_ON = "writes its batches as pipelines from now on";
+
     @TempDir
     static Path directory;
 
@@ -43,6 +52,7 @@ class RedisAuthIT {
     static void startRedisWithUsers() {
         redis = PrivateRedisProcess.startServer(directory);
         redis.call(("ACL SETUSER logger on >" + LOGGER_PASSWORD + " " + MINIMAL_ACL).split(" "));
+        redis.call(("ACL SETUSER scripter on >" + LOGGER_PASSWORD + " " + SCRIPT_ACL).split(" "));
         redis.call(("ACL SETUSER noxadd on >" + LOGGER_PASSWORD + " " + MINIMAL_ACL + " -xadd").split(" "));
         redis.call("CONFIG", "SET", "requirepass", PASSWORD);
     }
@@ -81,10 +91,25 @@ class RedisAuthIT {
     }
 
     @Test
-    void anAclUserWithTheMinimalRuleWritesChannelsStreamsAndTtls() {
-        RedisAppender appender = configure("logger:" + LOGGER_PASSWORD, "<globalChannel>acl</globalChannel>");
+    void anAclUserWithTheMinimalRuleWritesChannelsStreamsAndTtlsThroughPipelines() {
+        writesChannelsStreamsAndTtlsAs("logger", "acl");
+        StatusAssertions.assertStatus(logback.context(), Status.WARN, PIPELINES_FROM_NOW_ON);
+    }
+
+    @Test
+    void anAclUserWithTheScriptRuleWritesChannelsStreamsAndTtlsThroughTheScript() {
+        writesChannelsStreamsAndTtlsAs("scripter", "script");
+        assertThat(TestAppenders.statusTexts(logback.context(), Status.WARN)).doesNotContain(PIPELINES_FROM_NOW_ON);
+        try (RespClient admin = admin()) {
+            assertThat((String) admin.call("INFO", "commandstats")).contains("cmdstat_evalsha:calls=");
+        }
+    }
+
+    private void writesChannelsStreamsAndTtlsAs(String user, String channel) {
+        RedisAppender appender =
+                configure(user + ":" + LOGGER_PASSWORD, "<globalChannel>" + channel + "</globalChannel>");
         Logger logger = logback.logger("app");
-        MDC.put("user_id", "acl-job");
+        MDC.put("user_id", channel + "-job");
         for (int i = 0; i < 100; i++) {
             logger.info("job {}", i);
         }
@@ -95,12 +120,13 @@ class RedisAuthIT {
         await().atMost(60, TimeUnit.SECONDS).until(() -> appender.getStats().getDelivered() == 150);
 
         try (RespClient admin = admin()) {
-            ReadBack global = ReadBack.stream(admin, "stream:logs:acl");
+            ReadBack global = ReadBack.stream(admin, "stream:logs:" + channel);
             assertThat(global.size()).isEqualTo(150);
             global.assertExactlyOnceInOrder("job", 100);
             global.assertExactlyOnceInOrder("other", 50);
-            ReadBack.stream(admin, "stream:logs:acl-job").assertExactlyOnceInOrder("job", 100);
-            assertThat((Long) admin.call("TTL", "stream:logs:acl-job")).isBetween(1L, 3600L);
+            ReadBack.stream(admin, "stream:logs:" + channel + "-job").assertExactlyOnceInOrder("job", 100);
+            assertThat((Long) admin.call("TTL", "stream:logs:" + channel + "-job"))
+                    .isBetween(1L, 3600L);
         }
         assertThat(appender.getStats().getFailedAttempts()).isZero();
         StatusAssertions.assertNoErrors(logback.context());
