@@ -18,7 +18,6 @@ public abstract class JsonEventAppenderBase extends AsyncBatchAppenderBase {
 
     @Override
     protected final void validateSettings(List<String> errors) {
-        validateSinkSettings(errors);
         EventJsonSettings.Builder json = EventJsonSettings.builder()
                 .service(service != null ? service : ProducerIdentity.defaultService(getContext()))
                 .host(host != null ? host : ProducerIdentity.defaultHost(getContext(), this))
@@ -26,9 +25,13 @@ public abstract class JsonEventAppenderBase extends AsyncBatchAppenderBase {
         List<String> problems = json.problems();
         problems.forEach(problem -> errors.add(problem + "."));
         jsonSettings = problems.isEmpty() ? json.build() : null;
+        validateSinkSettings(errors);
     }
 
-    /** Adds one message per invalid setting of the subclass; {@code start()} reports them and refuses to start. */
+    /**
+     * Adds one message per invalid setting of the subclass; {@code start()} reports them and refuses to start.
+     * {@link #jsonSettings()} is already checked here, and null if it has problems.
+     */
     protected void validateSinkSettings(List<String> errors) {}
 
     /** The JSON settings checked by {@code start()}; for {@link #createSink()}, which runs after the checks pass. */

@@ -1,10 +1,10 @@
 package dev.sluice.redis;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.sluice.core.json.PythonLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +33,7 @@ final class SeedPayload {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("message", parts.truncate(event.getFormattedMessage()));
-            g.writeStringField("level", pythonLevel(event.getLevel()));
+            g.writeStringField("level", PythonLevel.of(event.getLevel()));
             g.writeFieldName("timestamp");
             g.writeNumber(BigDecimal.valueOf(event.getTimeStamp(), 3));
             g.writeStringField("logger", event.getLoggerName());
@@ -43,14 +43,5 @@ final class SeedPayload {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
         return out.toByteArray();
-    }
-
-    static String pythonLevel(Level level) {
-        return switch (level.toInt()) {
-            case Level.ERROR_INT -> "ERROR";
-            case Level.WARN_INT -> "WARNING";
-            case Level.INFO_INT -> "INFO";
-            default -> "DEBUG";
-        };
     }
 }

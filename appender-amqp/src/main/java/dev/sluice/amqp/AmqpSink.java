@@ -1,0 +1,288 @@
+package dev.sluice.amqp;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.sluice.core.BatchSink;
+import dev.sluice.core.PartialWriteException;
+import dev.sluice.core.SinkException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes each batch with publisher confirms over one channel that only the worker uses, and returns once the
+ * broker has confirmed every message: persistent messages to durable queues are confirmed once stored. At most
+ * {@code confirmWindow} messages are in flight. A message returned as unroutable ({@code mandatory}) is refused:
+ * its events are rejected, the rest of the batch delivered. A NACK, a confirm timeout or a lost connection fails the
+ * attempt retryably; the retry of the same batch sends only the messages the broker has not confirmed, with the same
+ * message ids ({@link PublishState}). The connection is the sink's own: no automatic recovery, which would restart
+ * the sequence numbers behind the sink's back; the core's retry with backoff reconnects.
+ */
+final class AmqpSink implements BatchSink<ILoggingEvent> {
+
+    private final AmqpSinkSettings settings;
+    private final MessageBuilder builder;
+    private final Object blockedMonitor = new Object();
+    private volatile String blockedReason;
+    private volatile Connection connection;
+    private volatile Channel channel;
+    private volatile PublishState current;
+    private List<ILoggingEvent> currentEvents = List.of();
+
+    AmqpSink(AmqpSinkSettings settings) {
+        this.settings = settings;
+        this.builder = new MessageBuilder(
+                settings.topology(), settings.service(), settings.body(), settings.eventsPerMessage());
+    }
+
+    @Override
+    public void open() throws SinkException {
+        connect();
+    }
+
+    private void connect() throws SinkException {
+        Connection opened;
+        try {
+            opened = settings.factory().newConnection(settings.addresses(), settings.connectionName());
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            throw SinkException.retryable("cannot connect to " + settings.displayUri(), e);
+        }
+        try {
+            opened.addBlockedListener(this::blocked, this::unblocked);
+            Channel opening = opened.createChannel();
+            opening.confirmSelect();
+            opening.addConfirmListener(
+                    (sequence, multiple) -> acked(opening, sequence, multiple),
+                    (sequence, multiple) -> nacked(opening, sequence, multiple));
+            opening.addReturnListener(returned -> returned(
+                    opening,
+                    returned.getProperties().getMessageId(),
+                    returned.getReplyCode() + " " + returned.getReplyText() + ": exchange '" + returned.getExchange()
+                            + "', routing key '" + returned.getRoutingKey() + "'"));
+            opening.addShutdownListener(cause -> channelLost(opening));
+            if (settings.declare()) {
+                declare(opening);
+            }
+            connection = opened;
+            channel = opening;
+        } catch (IOException | RuntimeException e) {
+            abort(opened);
+            throw SinkException.retryable("cannot set up a channel on " + settings.displayUri(), e);
+        }
+    }
+
+    private void declare(Channel opening) throws SinkException {
+        try {
+            settings.topology().declare(opening, settings.service(), true);
+        } catch (IOException e) {
+            String reason = reasonOf(e);
+            throw SinkException.retryable(
+                    "cannot declare exchange '" + settings.topology().exchange() + "' and the queues of service '"
+                            + settings.service() + "' on " + settings.displayUri() + ": " + reason
+                            + (reason.contains("PRECONDITION_FAILED")
+                                    ? " (it exists with other arguments: align exchangeType, messageTtl, maxLength,"
+                                            + " overflow and queueType with it, or set declare to false)"
+                                    : ""),
+                    e);
+        }
+    }
+
+    private static String reasonOf(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ShutdownSignalException shutdown && shutdown.getReason() != null) {
+                return String.valueOf(shutdown.getMessage());
+            }
+        }
+        return String.valueOf(e);
+    }
+
+    @Override
+    public void write(List<ILoggingEvent> batch) throws Exception {
+        PublishState state = stateFor(batch);
+        if (channel == null || !channel.isOpen()) {
+            disconnect();
+            connect();
+        }
+        long deadline = System.nanoTime() + settings.confirmTimeout().toNanos();
+        awaitUnblocked(deadline);
+        Channel publishing = channel;
+        state.useChannel(publishing);
+        current = state;
+        boolean confirmed = publish(state, publishing, deadline) && state.awaitConfirms(deadline);
+        if (state.done()) {
+            finish(state);
+            return;
+        }
+        String blocked = blockedReason;
+        if (!confirmed && blocked == null) {
+            // No confirm in time on a connection the broker has not blocked: a dead or stalled connection.
+            disconnect();
+        }
+        throw SinkException.retryable(
+                settings.displayUri() + ": " + state.progress() + " after "
+                        + settings.confirmTimeout().toMillis() + " ms or a failure"
+                        + (blocked != null ? "; the broker has blocked the connection: " + blocked : "")
+                        + "; the retry sends only those, with the same message ids",
+                null);
+    }
+
+    /** The state of this batch: the previous attempt's if this is a retry of the same events, else a new one. */
+    private PublishState stateFor(List<ILoggingEvent> batch) {
+        PublishState state = current;
+        if (state != null && sameEvents(batch)) {
+            return state;
+        }
+        currentEvents = new ArrayList<>(batch);
+        return new PublishState(builder.build(batch));
+    }
+
+    private boolean sameEvents(List<ILoggingEvent> batch) {
+        if (batch.size() != currentEvents.size()) {
+            return false;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) != currentEvents.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Publishes what is unsent within the window; false if the deadline passed or the broker blocked first. */
+    private boolean publish(PublishState state, Channel publishing, long deadline) throws Exception {
+        for (int index : state.unsent()) {
+            if (blockedReason != null || !state.awaitWindow(settings.confirmWindow(), deadline)) {
+                return false;
+            }
+            OutgoingMessage message = state.messages().get(index);
+            long sequence = publishing.getNextPublishSeqNo();
+            state.sending(index, sequence);
+            try {
+                publishing.basicPublish(
+                        settings.topology().exchange(),
+                        message.routingKey(),
+                        settings.mandatory(),
+                        message.properties(),
+                        message.body());
+            } catch (IOException | RuntimeException e) {
+                state.notSent(index, sequence);
+                disconnect();
+                throw SinkException.retryable(
+                        "publishing to " + settings.displayUri() + " failed: " + state.progress()
+                                + "; the retry sends only those, with the same message ids",
+                        e);
+            }
+        }
+        return true;
+    }
+
+    /** The batch is settled: delivered, except the events of returned messages, which are refused. */
+    private void finish(PublishState state) throws PartialWriteException {
+        current = null;
+        currentEvents = List.of();
+        Map<Integer, String> returns = state.returns();
+        if (returns.isEmpty()) {
+            return;
+        }
+        Map<Integer, Throwable> refused = new TreeMap<>();
+        returns.forEach((index, reason) -> {
+            SinkException cause = SinkException.permanent(
+                    settings.displayUri() + " returned the message as unroutable: " + reason, null);
+            for (int event : state.messages().get(index).events()) {
+                refused.put(event, cause);
+            }
+        });
+        throw new PartialWriteException(
+                refused.size() + " events were unroutable on " + settings.displayUri() + ": "
+                        + returns.values().iterator().next(),
+                refused);
+    }
+
+    private void awaitUnblocked(long deadline) throws SinkException, InterruptedException {
+        synchronized (blockedMonitor) {
+            while (blockedReason != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw SinkException.retryable(
+                            "the broker " + settings.displayUri() + " has blocked the connection (" + blockedReason
+                                    + "): nothing is published until it unblocks it; events wait in the queue",
+                            null);
+                }
+                TimeUnit.NANOSECONDS.timedWait(blockedMonitor, left);
+            }
+        }
+    }
+
+    private void blocked(String reason) {
+        blockedReason = reason == null ? "no reason given" : reason;
+    }
+
+    private void unblocked() {
+        synchronized (blockedMonitor) {
+            blockedReason = null;
+            blockedMonitor.notifyAll();
+        }
+    }
+
+    private void acked(Channel from, long sequence, boolean multiple) {
+        PublishState state = current;
+        if (state != null && from == channel) {
+            state.acked(sequence, multiple);
+        }
+    }
+
+    private void nacked(Channel from, long sequence, boolean multiple) {
+        PublishState state = current;
+        if (state != null && from == channel) {
+            state.nacked(sequence, multiple);
+        }
+    }
+
+    private void returned(Channel from, String messageId, String reason) {
+        PublishState state = current;
+        if (state != null && from == channel) {
+            state.returned(messageId, reason);
+        }
+    }
+
+    private void channelLost(Channel lost) {
+        PublishState state = current;
+        if (state != null) {
+            state.channelLost(lost);
+        }
+    }
+
+    /** Drops the connection; the next write opens a new one. */
+    private void disconnect() {
+        Connection open = connection;
+        connection = null;
+        channel = null;
+        synchronized (blockedMonitor) {
+            blockedReason = null;
+        }
+        if (open != null) {
+            abort(open);
+        }
+    }
+
+    private static void abort(Connection open) {
+        open.abort(1000); // closes without waiting for a dead or blocked broker beyond a second
+    }
+
+    @Override
+    public boolean isConnected() {
+        Connection open = connection;
+        return open != null && open.isOpen();
+    }
+
+    @Override
+    public void close() {
+        disconnect();
+    }
+}
