@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A bounded queue and the one worker thread that drains it into a {@link BatchSink}. Producers never wait under
@@ -239,7 +240,8 @@ final class EventPipeline<E> {
             } catch (Throwable failure) {
                 counters.onFailedAttempt();
                 failures.failed("open its sink", attempt, queue.size(), failure);
-                if (!pauseBeforeRetry(attempt)) {
+                // Stopping with nothing queued: there is nothing to open the sink for.
+                if (!pauseBeforeRetry(attempt, () -> stopping && onlyStopQueued())) {
                     return false;
                 }
                 continue;
@@ -387,7 +389,7 @@ final class EventPipeline<E> {
                     return failure;
                 }
                 failures.failed("write a batch of " + batch.size() + " events", attempt, queue.size(), failure);
-                if (!pauseBeforeRetry(attempt)) {
+                if (!pauseBeforeRetry(attempt, () -> false)) {
                     count(DropReason.SHUTDOWN, batch.size());
                     return null;
                 }
@@ -434,11 +436,16 @@ final class EventPipeline<E> {
         }
     }
 
-    /** Parks before the next retry; false when the stop deadline has passed and retrying must end. */
-    private boolean pauseBeforeRetry(int attempt) {
+    private boolean onlyStopQueued() {
+        Object head = queue.peek();
+        return head == null || (head == STOP && queue.size() == 1);
+    }
+
+    /** Parks before the next retry; false when the stop deadline has passed, or giveUp says so, and retrying must end. */
+    private boolean pauseBeforeRetry(int attempt, BooleanSupplier giveUp) {
         long wakeAt = System.nanoTime() + settings.backoff().delayNanos(attempt);
         while (true) {
-            if (stopping && pastStopDeadline()) {
+            if ((stopping && pastStopDeadline()) || giveUp.getAsBoolean()) {
                 return false;
             }
             long now = System.nanoTime();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -215,6 +216,28 @@ class AsyncBatchAppenderBaseTest {
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0).getMessage()).contains("poison");
         assertThat(errors.get(0).getThrowable()).hasMessage("cannot store this event");
+    }
+
+    /** With a grace period of an hour, only giving up at once lets stop() return within the test's timeout. */
+    @Test
+    @Timeout(60)
+    void stopDoesNotWaitForASinkThatCannotOpenWhenNothingIsQueued() {
+        AtomicInteger opens = new AtomicInteger();
+        BatchSink<ILoggingEvent> unreachable = new BatchSink<>() {
+            @Override
+            public void open() throws SinkException {
+                opens.incrementAndGet();
+                throw SinkException.retryable("broker down", null);
+            }
+
+            @Override
+            public void write(List<ILoggingEvent> batch) {}
+        };
+        TestSinkAppender appender = attach(unreachable, a -> a.setShutdownGracePeriod(Duration.buildByHours(1)));
+        await().until(() -> opens.get() >= 1);
+        appender.stop();
+        assertThat(appender.isStarted()).isFalse();
+        assertThat(appender.getStats().getDropped()).isZero();
     }
 
     @Test

@@ -7,6 +7,7 @@ import ch.qos.logback.core.status.Status;
 import dev.sluice.testing.LogbackTestContext;
 import dev.sluice.testing.RespClient;
 import dev.sluice.testing.StatusAssertions;
+import dev.sluice.testing.TestCertificates;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;

@@ -194,16 +194,35 @@ public final class RabbitMqServer implements AutoCloseable {
      *     {@value #START_TIMEOUT_SECONDS} seconds; the message includes its logs
      */
     public static RabbitMqServer startPrivate() {
+        return startPrivate(directory -> "");
+    }
+
+    /**
+     * Writes what a private node needs beyond the defaults into its directory (certificates, say), and returns the
+     * lines to add to its {@code rabbitmq.conf}; called before the node starts. The files end up owned by the node's
+     * user.
+     */
+    @FunctionalInterface
+    public interface NodeConfig {
+        String write(Path directory) throws IOException;
+    }
+
+    /** {@link #startPrivate()} with more configuration, e.g. a TLS listener. */
+    public static RabbitMqServer startPrivate(NodeConfig config) {
         Path scripts = scriptsDirectory()
                 .orElseThrow(() -> new IllegalStateException(
                         "rabbitmq-server is not installed, so no private RabbitMQ node can be started. "
                                 + ServerSupport.SERVICES_HINT));
-        return startPrivate(scripts);
+        return startPrivate(scripts, config);
     }
 
     private static RabbitMqServer startPrivate(Path scripts) {
+        return startPrivate(scripts, directory -> "");
+    }
+
+    private static RabbitMqServer startPrivate(Path scripts, NodeConfig config) {
         int port = ServerSupport.freePort();
-        PrivateNode node = PrivateNode.create(scripts, port);
+        PrivateNode node = PrivateNode.create(scripts, port, config);
         RabbitMqServer server =
                 new RabbitMqServer(LOOPBACK, port, "guest", "guest", "/", defaultUri(LOOPBACK, port), node);
         PRIVATE_NODES.add(server);
@@ -381,7 +400,7 @@ public final class RabbitMqServer implements AutoCloseable {
             this.environment = environment(home);
         }
 
-        static PrivateNode create(Path scripts, int port) {
+        static PrivateNode create(Path scripts, int port, NodeConfig config) {
             List<String> runAs = List.of();
             String home = System.getProperty("user.home");
             Optional<String> userHome = ServerSupport.runningAsRoot() ? homeOf(OS_USER) : Optional.empty();
@@ -401,7 +420,8 @@ public final class RabbitMqServer implements AutoCloseable {
                 Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
                 // Own (empty) config files, so the machine's /etc/rabbitmq settings, which name the default
                 // node's port and node name, do not apply.
-                Files.writeString(directory.resolve("rabbitmq.conf"), "# private test node: all defaults\n");
+                Files.writeString(
+                        directory.resolve("rabbitmq.conf"), "# private test node\n" + config.write(directory));
                 Files.writeString(directory.resolve("rabbitmq-env.conf"), "# private test node: see the environment\n");
                 if (!runAs.isEmpty()) {
                     chownTree(directory, OS_USER);

@@ -1,4 +1,4 @@
-package dev.sluice.redis;
+package dev.sluice.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,15 +14,19 @@ import java.util.concurrent.TimeUnit;
  * is committed): a server certificate for 127.0.0.1 and localhost, a client certificate for mutual TLS, both signed
  * by the CA, and a second CA that signed neither. Keys are EC P-256 in unencrypted PKCS#8 PEM.
  */
-record TestCertificates(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey, Path otherCa) {
+public record TestCertificates(
+        Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey, Path otherCa) {
 
     /**
      * Makes them in {@code directory}.
      *
      * @throws IllegalStateException if openssl is missing or fails, with its output
      */
-    static TestCertificates create(Path directory) {
-        Path openssl = PrivateRedisProcess.executable("openssl");
+    public static TestCertificates create(Path directory) {
+        Path openssl = ServerSupport.findExecutable("openssl")
+                .orElseThrow(() -> new IllegalStateException(
+                        "openssl is not on the PATH; TLS tests make their certificates with it. "
+                                + ServerSupport.SERVICES_HINT));
         Path ca = directory.resolve("ca.pem");
         Path caKey = directory.resolve("ca.key");
         selfSigned(openssl, directory, "Sluice test CA", ca, caKey);
