@@ -100,7 +100,7 @@ final class ConsumerTestSupport implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         connection.close();
     }
 }

@@ -63,5 +63,10 @@ public final class KilledConsumerMain {
             written++;
             System.out.println("STORED " + batch.size());
         }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
     }
 }
