@@ -47,11 +47,11 @@ import org.slf4j.LoggerFactory;
  * messages is skipped, so a republished or redelivered copy is stored once while this consumer runs.
  *
  * <p>Threads: {@code workers} workers, each with its own connection and channel ({@code prefetch} unacked messages at
- * most); the sink is shared, and its calls are serialized.
+ * most per queue it consumes); the sink is shared, and its calls are serialized.
  */
 public final class AmqpLogConsumer implements AutoCloseable {
 
-    /** Default {@code prefetch}, unacked messages per worker: {@value} (LogHive's CONSUMER_BATCH_SIZE). */
+    /** Default {@code prefetch}, unacked messages per worker and queue: {@value} (LogHive's CONSUMER_BATCH_SIZE). */
     public static final int DEFAULT_PREFETCH = 1000;
     /** Default {@code batchSize}, events per sink write: {@value}. */
     public static final int DEFAULT_BATCH_SIZE = 500;
@@ -467,7 +467,10 @@ public final class AmqpLogConsumer implements AutoCloseable {
             return this;
         }
 
-        /** Unacked messages per worker channel. Default {@value #DEFAULT_PREFETCH}. */
+        /**
+         * Unacked messages per worker and queue (per consumer: quorum queues have no channel-wide prefetch). Default
+         * {@value #DEFAULT_PREFETCH}.
+         */
         public Builder prefetch(int prefetch) {
             this.prefetch = prefetch;
             return this;

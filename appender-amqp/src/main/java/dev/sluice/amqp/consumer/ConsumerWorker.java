@@ -127,7 +127,8 @@ final class ConsumerWorker implements Runnable {
         connection = factory.newConnection(name);
         Channel channel = connection.createChannel();
         channel.confirmSelect();
-        channel.basicQos(settings.prefetch(), true);
+        // Per consumer, not per channel: quorum queues do not support a channel-wide (global) prefetch.
+        channel.basicQos(settings.prefetch(), false);
         List<String> tags = new ArrayList<>();
         for (String queue : settings.queues()) {
             tags.add(channel.basicConsume(queue, false, inboxConsumer(channel, queue, inbox)));
