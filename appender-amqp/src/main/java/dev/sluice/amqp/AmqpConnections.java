@@ -2,6 +2,8 @@ package dev.sluice.amqp;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,7 +120,9 @@ final class AmqpConnections {
             int port = addresses.get(i).getPort();
             text.append(':').append(port > 0 ? port : factory.getPort());
         }
-        return text.append('/').append(factory.getVirtualHost()).toString();
+        return text.append('/')
+                .append(URLEncoder.encode(factory.getVirtualHost(), StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** A URI with any password replaced by {@code ***}, for an error about the URI itself. */

@@ -1,0 +1,116 @@
+package dev.sluice.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import com.rabbitmq.client.Connection;
+import dev.sluice.amqp.AmqpTestSupport.ReadBack;
+import dev.sluice.core.AppenderStatsMXBean;
+import dev.sluice.testing.FaultProxy;
+import dev.sluice.testing.LogbackTestContext;
+import dev.sluice.testing.RabbitMqServer;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The appender talks to the shared broker through a fault proxy: connections cut mid-stream lose nothing (a
+ * duplicate only under its message id); a blackholed network never blocks the logging thread, the overflow is
+ * counted, and what was queued arrives once the traffic flows again.
+ */
+class AmqpFaultProxyIT {
+
+    private static final RabbitMqServer BROKER = RabbitMqServer.shared();
+    private static final String FAST_FAILURE =
+            "<heartbeat>1 seconds</heartbeat><confirmTimeout>2 seconds</confirmTimeout>"
+                    + "<connectionTimeout>1 seconds</connectionTimeout><handshakeTimeout>1 seconds</handshakeTimeout>"
+                    + "<retryInitialDelay>50 milliseconds</retryInitialDelay><retryMaxDelay>500 milliseconds</retryMaxDelay>"
+                    + "<shutdownGracePeriod>2 seconds</shutdownGracePeriod>";
+
+    @RegisterExtension
+    final LogbackTestContext logback = new LogbackTestContext();
+
+    private FaultProxy proxy;
+    private Connection reader;
+    private String service;
+
+    @BeforeEach
+    void start() {
+        proxy = FaultProxy.start(BROKER.host(), BROKER.port());
+        reader = AmqpTestSupport.connect(BROKER);
+        service = AmqpTestSupport.uniqueService("proxy");
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        logback.close();
+        proxy.close();
+        AmqpTestSupport.deleteQueues(reader, service);
+        reader.close();
+    }
+
+    @Test
+    void connectionsCutMidStreamLoseNothing() throws Exception {
+        int total = 30_000;
+        int cuts = 5;
+        AmqpAppender appender = AmqpTestSupport.configure(
+                logback,
+                AmqpTestSupport.uriVia(BROKER, proxy.host(), proxy.port()),
+                service,
+                "<queueSize>" + total + "</queueSize>" + FAST_FAILURE);
+        AppenderStatsMXBean stats = appender.getStats();
+        AmqpTestSupport.log(logback.logger("app.cut"), 0, total);
+        for (int cut = 1; cut <= cuts; cut++) {
+            long threshold = (long) cut * total / (cuts + 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> stats.getDelivered() >= threshold);
+            proxy.cutAll();
+        }
+        AmqpTestSupport.awaitSettled(stats, Duration.ofSeconds(60));
+
+        assertThat(stats.getDropped()).isZero();
+        assertThat(stats.getDelivered()).isEqualTo(total);
+        assertThat(proxy.acceptedCount()).as("connections through the proxy").isGreaterThan(cuts);
+        ReadBack read = ReadBack.of(AmqpTestSupport.consumeAll(reader, service + "_info_logs"));
+        assertThat(read.texts()).containsExactlyInAnyOrderElementsOf(AmqpTestSupport.events(0, total));
+        System.out.println("AmqpFaultProxyIT cuts: " + cuts + " cuts, " + proxy.acceptedCount() + " connections; "
+                + AmqpTestSupport.counters(stats) + "; read back: " + read);
+    }
+
+    @Test
+    void blackholeNeverBlocksTheApplication() throws Exception {
+        int overflow = 300;
+        AmqpAppender appender = AmqpTestSupport.configure(
+                logback,
+                AmqpTestSupport.uriVia(BROKER, proxy.host(), proxy.port()),
+                service,
+                "<queueSize>100</queueSize><batchSize>50</batchSize>" + FAST_FAILURE);
+        AppenderStatsMXBean stats = appender.getStats();
+        Logger logger = logback.logger("app.blackhole");
+        int next = AmqpTestSupport.log(logger, 0, 50);
+        await().atMost(Duration.ofSeconds(30)).until(() -> stats.getDelivered() == 50);
+
+        proxy.blackhole(true);
+        next = AmqpTestSupport.log(logger, next, 50);
+        await().atMost(Duration.ofSeconds(30)).until(() -> stats.getFailedAttempts() > 0);
+        // The worker retries the batch in hand; the queue's room is all that is left, the rest is dropped at once.
+        int room = stats.getQueueCapacity() - stats.getQueueDepth();
+        next = AmqpTestSupport.log(logger, next, room + overflow);
+        assertThat(stats.getDroppedQueueFull()).isEqualTo(overflow);
+        assertThat(stats.getDelivered()).isEqualTo(50);
+
+        proxy.blackhole(false);
+        AmqpTestSupport.awaitSettled(stats, Duration.ofSeconds(60));
+        assertThat(stats.getAppended()).isEqualTo(next);
+        assertThat(stats.getDropped()).isEqualTo(overflow);
+        assertThat(stats.getDelivered()).isEqualTo(next - overflow);
+        ReadBack read = ReadBack.of(AmqpTestSupport.consumeAll(reader, service + "_info_logs"));
+        Set<String> expected = AmqpTestSupport.events(0, next - overflow);
+        assertThat(read.texts()).containsExactlyInAnyOrderElementsOf(expected);
+        System.out.println("AmqpFaultProxyIT blackhole: room " + room + ", " + proxy.acceptedCount() + " connections; "
+                + AmqpTestSupport.counters(stats) + "; read back: " + read);
+    }
+}
