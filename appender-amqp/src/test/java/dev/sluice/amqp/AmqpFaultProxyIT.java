@@ -66,7 +66,9 @@ class AmqpFaultProxyIT {
         AmqpTestSupport.log(logback.logger("app.cut"), 0, total);
         for (int cut = 1; cut <= cuts; cut++) {
             long threshold = (long) cut * total / (cuts + 1);
-            await().atMost(Duration.ofSeconds(60)).until(() -> stats.getDelivered() >= threshold);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> stats.getDelivered() >= threshold);
             proxy.cutAll();
         }
         AmqpTestSupport.awaitSettled(stats, Duration.ofSeconds(60));
