@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
-import com.rabbitmq.client.Connection;
 import dev.sluice.amqp.AmqpTestSupport.Message;
 import dev.sluice.amqp.AmqpTestSupport.ReadBack;
 import dev.sluice.core.AppenderStatsMXBean;
@@ -19,8 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.MDC;
@@ -46,29 +43,16 @@ class AmqpHostileInputIT {
     @RegisterExtension
     final LogbackTestContext logback = new LogbackTestContext();
 
-    private Connection reader;
-    private String service;
+    @RegisterExtension
+    final ServiceQueues queues = new ServiceQueues(() -> BROKER, logback, "hostile");
 
     /** What was logged, by message: the event's logger, thread and MDC. */
     private record Expected(String logger, String thread, Map<String, String> mdc) {}
 
-    @BeforeEach
-    void connect() {
-        reader = AmqpTestSupport.connect(BROKER);
-        service = AmqpTestSupport.uniqueService("hostile");
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        logback.close();
-        AmqpTestSupport.deleteQueues(reader, service);
-        reader.close();
-    }
-
     @Test
     void oneEventPerMessage() throws Exception {
         Map<String, Expected> expected = logOneBatch("");
-        List<Message> messages = AmqpTestSupport.consumeAll(reader, service + "_info_logs");
+        List<Message> messages = AmqpTestSupport.consumeAll(queues.reader(), queues.queue("info"));
         assertThat(messages).hasSize(expected.size());
         for (Message message : messages) {
             DecodedLoggingEvent event = message.events().get(0);
@@ -84,7 +68,7 @@ class AmqpHostileInputIT {
     @Test
     void batchedMode() throws Exception {
         Map<String, Expected> expected = logOneBatch("<eventsPerMessage>100</eventsPerMessage>");
-        List<Message> messages = AmqpTestSupport.consumeAll(reader, service + "_info_logs");
+        List<Message> messages = AmqpTestSupport.consumeAll(queues.reader(), queues.queue("info"));
         assertThat(messages)
                 .allMatch(m -> MessageBuilder.NDJSON.equals(m.properties().getContentType()));
         assertThat(messages.size()).isLessThan(expected.size() / 10);
@@ -99,7 +83,7 @@ class AmqpHostileInputIT {
         AmqpAppender appender = AmqpTestSupport.configure(
                 logback,
                 BROKER.uri(),
-                service,
+                queues.service(),
                 "<batchSize>" + total + "</batchSize><maxBatchDelay>60 seconds</maxBatchDelay>" + settings);
         AppenderStatsMXBean stats = appender.getStats();
         String thread = Thread.currentThread().getName();

@@ -14,8 +14,6 @@ import dev.sluice.testing.RabbitMqServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,21 +28,8 @@ class AmqpNackIT {
     @RegisterExtension
     final LogbackTestContext logback = new LogbackTestContext();
 
-    private Connection reader;
-    private String service;
-
-    @BeforeEach
-    void connect() {
-        reader = AmqpTestSupport.connect(BROKER);
-        service = AmqpTestSupport.uniqueService("nack");
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        logback.close();
-        AmqpTestSupport.deleteQueues(reader, service);
-        reader.close();
-    }
+    @RegisterExtension
+    final ServiceQueues queues = new ServiceQueues(() -> BROKER, logback, "nack");
 
     @Test
     void nackedMessagesAreRetriedUntilAConsumerMakesRoom() throws Exception {
@@ -53,13 +38,14 @@ class AmqpNackIT {
         AmqpAppender appender = AmqpTestSupport.configure(
                 logback,
                 BROKER.uri(),
-                service,
+                queues.service(),
                 "<overflow>reject-publish</overflow><maxLength>" + maxLength + "</maxLength>"
                         + "<retryInitialDelay>20 milliseconds</retryInitialDelay>"
                         + "<retryMaxDelay>200 milliseconds</retryMaxDelay>");
         AppenderStatsMXBean stats = appender.getStats();
         AmqpTestSupport.log(logback.logger("app.nack"), 0, total);
-        String queue = service + "_info_logs";
+        String queue = queues.queue("info");
+        Connection reader = queues.reader();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> stats.getRetries() >= 3 && AmqpTestSupport.depth(reader, queue) == maxLength);
         assertThat(stats.getDelivered()).isLessThan(total);
@@ -71,8 +57,10 @@ class AmqpNackIT {
                 queue,
                 false,
                 (tag, delivery) -> {
-                    consumed.add(new Message(delivery.getProperties(), delivery.getBody()));
-                    consuming.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+                    if (consuming.isOpen()) { // once closed, what is not acknowledged goes back to the queue
+                        consuming.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+                        consumed.add(new Message(delivery.getProperties(), delivery.getBody()));
+                    }
                 },
                 tag -> {});
         AmqpTestSupport.awaitSettled(stats, Duration.ofSeconds(60));

@@ -1,20 +1,13 @@
 package dev.sluice.amqp;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
-import com.rabbitmq.client.Connection;
 import dev.sluice.amqp.AmqpTestSupport.ReadBack;
 import dev.sluice.core.AppenderStatsMXBean;
 import dev.sluice.testing.LogbackTestContext;
-import dev.sluice.testing.RabbitMqServer;
 import java.time.Duration;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,53 +25,35 @@ class AmqpRestartIT {
             + "<confirmTimeout>5 seconds</confirmTimeout><retryInitialDelay>50 milliseconds</retryInitialDelay>"
             + "<retryMaxDelay>500 milliseconds</retryMaxDelay><shutdownGracePeriod>2 seconds</shutdownGracePeriod>";
 
-    private static RabbitMqServer broker;
+    @RegisterExtension
+    static final PrivateBroker PRIVATE = new PrivateBroker();
 
     @RegisterExtension
     final LogbackTestContext logback = new LogbackTestContext();
 
-    private String service;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = RabbitMqServer.startPrivate();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    @BeforeEach
-    void name() {
-        service = AmqpTestSupport.uniqueService("restart");
-    }
+    @RegisterExtension
+    final ServiceQueues queues = new ServiceQueues(PRIVATE::broker, logback, "restart");
 
     @AfterEach
-    void cleanUp() throws Exception {
-        logback.close();
-        if (!broker.answers()) {
-            broker.start();
-        }
-        try (Connection connection = AmqpTestSupport.connect(broker)) {
-            AmqpTestSupport.deleteQueues(connection, service);
+    void brokerUp() {
+        if (!PRIVATE.broker().answers()) {
+            PRIVATE.broker().start();
         }
     }
 
     @Test
     void brokerStoppedMidStream() throws Exception {
-        outage("stop", broker::stop);
+        outage("stop", () -> PRIVATE.broker().stop());
     }
 
     @Test
     void brokerKilledMidStream() throws Exception {
-        outage("kill", broker::kill);
+        outage("kill", () -> PRIVATE.broker().kill());
     }
 
     private void outage(String how, Runnable down) throws Exception {
-        AmqpAppender appender = AmqpTestSupport.configure(logback, broker.uri(), service, SETTINGS);
+        AmqpAppender appender =
+                AmqpTestSupport.configure(logback, PRIVATE.broker().uri(), queues.service(), SETTINGS);
         AppenderStatsMXBean stats = appender.getStats();
         Logger logger = logback.logger("app.restart");
 
@@ -86,28 +61,14 @@ class AmqpRestartIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> stats.getDelivered() >= 500);
         down.run();
         long deliveredBefore = stats.getDelivered();
-        // The worker now retries the batch in hand and takes nothing more from the queue: its room is exact.
+        int outageStart = next;
         next = AmqpTestSupport.log(logger, next, 100);
-        await().atMost(Duration.ofSeconds(30)).until(() -> stats.getFailedAttempts() > 0);
-        int room = stats.getQueueCapacity() - stats.getQueueDepth();
-        int duringOutage = next;
-        next = AmqpTestSupport.log(logger, next, room + OVERFLOW);
-        assertThat(stats.getDroppedQueueFull()).isEqualTo(OVERFLOW);
+        next = AmqpTestSupport.overflowWhileStuck(stats, logger, next, OVERFLOW);
 
-        broker.start();
-        AmqpTestSupport.awaitSettled(stats, Duration.ofSeconds(60));
-
-        assertThat(stats.getAppended()).isEqualTo(next);
-        assertThat(stats.getDropped()).isEqualTo(OVERFLOW);
-        assertThat(stats.getDelivered()).isEqualTo(next - OVERFLOW);
-        ReadBack read;
-        try (Connection connection = AmqpTestSupport.connect(broker)) {
-            read = ReadBack.of(AmqpTestSupport.consumeAll(connection, service + "_info_logs"));
-        }
-        Set<String> expected = AmqpTestSupport.events(0, next - OVERFLOW);
-        assertThat(read.texts()).hasSize(expected.size()).containsExactlyInAnyOrderElementsOf(expected);
+        PRIVATE.broker().start();
+        ReadBack read = AmqpTestSupport.awaitAllButOverflow(stats, queues, next, OVERFLOW);
         System.out.println("AmqpRestartIT " + how + ": delivered before the outage " + deliveredBefore
-                + ", logged during it " + (next - duringOutage + 100) + " into room " + room + "; "
-                + AmqpTestSupport.counters(stats) + "; read back: " + read);
+                + ", logged during it " + (next - outageStart) + "; " + AmqpTestSupport.counters(stats)
+                + "; read back: " + read);
     }
 }

@@ -90,11 +90,42 @@ final class AmqpTestSupport {
         return IntStream.range(first, end).mapToObj(i -> "event " + i).collect(Collectors.toSet());
     }
 
+    /**
+     * Once the worker has failed an attempt it retries the batch in hand and takes nothing more from the queue, so
+     * the queue's room is exact: logs that many events and {@code overflow} more, checks that exactly the overflow
+     * was dropped (queue_full) while the logging thread went on, and returns the next event number.
+     */
+    static int overflowWhileStuck(AppenderStatsMXBean stats, Logger logger, int next, int overflow) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> stats.getFailedAttempts() > 0);
+        long droppedBefore = stats.getDroppedQueueFull();
+        int room = stats.getQueueCapacity() - stats.getQueueDepth();
+        int end = log(logger, next, room + overflow);
+        assertThat(stats.getDroppedQueueFull() - droppedBefore)
+                .as("queue_full drops")
+                .isEqualTo(overflow);
+        return end;
+    }
+
     /** Waits until every appended event is counted once, as delivered or dropped, and the queue is empty. */
     static void awaitSettled(AppenderStatsMXBean stats, Duration atMost) {
         await().atMost(atMost)
                 .until(() ->
                         stats.getQueueDepth() == 0 && stats.getAppended() == stats.getDelivered() + stats.getDropped());
+    }
+
+    /**
+     * Waits until every event is counted, checks that of the {@code logged} events numbered from 0 exactly the last
+     * {@code overflow} were dropped, and reads the info queue back: every other event, each under one message id.
+     */
+    static ReadBack awaitAllButOverflow(AppenderStatsMXBean stats, ServiceQueues queues, int logged, int overflow)
+            throws IOException {
+        awaitSettled(stats, Duration.ofSeconds(60));
+        assertThat(stats.getAppended()).isEqualTo(logged);
+        assertThat(stats.getDropped()).isEqualTo(overflow);
+        assertThat(stats.getDelivered()).isEqualTo(logged - overflow);
+        ReadBack read = ReadBack.of(consumeAll(queues.reader(), queues.queue("info")));
+        assertThat(read.texts()).containsExactlyInAnyOrderElementsOf(events(0, logged - overflow));
+        return read;
     }
 
     /** The counters, one line, for the test report. */

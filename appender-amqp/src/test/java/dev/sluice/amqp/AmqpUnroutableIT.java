@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.core.status.Status;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import dev.sluice.amqp.AmqpTestSupport.ReadBack;
 import dev.sluice.core.AppenderStatsMXBean;
 import dev.sluice.testing.LogbackTestContext;
@@ -29,34 +28,32 @@ class AmqpUnroutableIT {
     @RegisterExtension
     final LogbackTestContext logback = new LogbackTestContext();
 
-    private Connection admin;
-    private Channel channel;
+    @RegisterExtension
+    final ServiceQueues queues = new ServiceQueues(() -> BROKER, logback, "unroutable");
+
     private String service;
     private String exchange;
 
     @BeforeEach
-    void connect() throws Exception {
-        admin = AmqpTestSupport.connect(BROKER);
-        channel = admin.createChannel();
-        service = AmqpTestSupport.uniqueService("unroutable");
+    void names() {
+        service = queues.service();
         exchange = service + "-exchange";
     }
 
     @AfterEach
-    void cleanUp() throws Exception {
-        logback.close();
-        AmqpTestSupport.deleteQueues(admin, service);
-        try (Channel deleting = admin.createChannel()) {
+    void deleteExchange() throws Exception {
+        try (Channel deleting = queues.reader().createChannel()) {
             deleting.exchangeDelete(exchange);
         }
-        admin.close();
     }
 
     @Test
     void aLevelWithoutQueueIsRejectedTheOthersDelivered() throws Exception {
-        channel.exchangeDeclare(exchange, "direct", true);
-        channel.queueDeclare(service + "_info_logs", true, false, false, null);
-        channel.queueBind(service + "_info_logs", exchange, service + ".info");
+        try (Channel admin = queues.reader().createChannel()) {
+            admin.exchangeDeclare(exchange, "direct", true);
+            admin.queueDeclare(queues.queue("info"), true, false, false, null);
+            admin.queueBind(queues.queue("info"), exchange, service + ".info");
+        }
         AmqpAppender appender = AmqpTestSupport.configure(
                 logback, BROKER.uri(), service, "<declare>false</declare><exchange>" + exchange + "</exchange>");
         AppenderStatsMXBean stats = appender.getStats();
@@ -72,7 +69,7 @@ class AmqpUnroutableIT {
         assertThat(stats.getDropped()).isEqualTo(20);
         AmqpTestSupport.awaitStatusWithCause(
                 logback.context(), Status.ERROR, "NO_ROUTE.*routing key '" + service + ".warn'");
-        ReadBack read = ReadBack.of(AmqpTestSupport.consumeAll(admin, service + "_info_logs"));
+        ReadBack read = ReadBack.of(AmqpTestSupport.consumeAll(queues.reader(), queues.queue("info")));
         assertThat(read.texts()).containsExactlyInAnyOrderElementsOf(AmqpTestSupport.events(0, 20));
         System.out.println("AmqpUnroutableIT no route: " + AmqpTestSupport.counters(stats) + "; read back: " + read);
     }
@@ -96,10 +93,7 @@ class AmqpUnroutableIT {
                 Status.WARN,
                 "the channel was closed: 404 NOT_FOUND - no exchange '" + exchange
                         + "'.*declare is false, so the exchange '" + exchange + "' must exist");
-        // The worker retries the batch in hand and takes nothing more: the queue's room is exact, the rest dropped.
-        int room = stats.getQueueCapacity() - stats.getQueueDepth();
-        next = AmqpTestSupport.log(logger, next, room + 7);
-        assertThat(stats.getDroppedQueueFull()).isEqualTo(7);
+        next = AmqpTestSupport.overflowWhileStuck(stats, logger, next, 7);
 
         logback.close();
         await().atMost(Duration.ofSeconds(10))
