@@ -152,7 +152,7 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
     }
 
     /** The broker's reply code and text when it closed the channel or connection, else what ended it. */
-    static String closeReason(ShutdownSignalException closed) {
+    private static String closeReason(ShutdownSignalException closed) {
         Object reason = closed.getReason();
         if (reason instanceof AMQP.Channel.Close close) {
             return close.getReplyCode() + " " + close.getReplyText();
