@@ -1,6 +1,7 @@
 package dev.sluice.amqp;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -96,7 +97,7 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
     private static String reasonOf(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ShutdownSignalException shutdown && shutdown.getReason() != null) {
-                return String.valueOf(shutdown.getMessage());
+                return closeReason(shutdown);
             }
         }
         return String.valueOf(e);
@@ -114,22 +115,59 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
         Channel publishing = channel;
         state.useChannel(publishing);
         current = state;
+        if (!publishing.isOpen()) {
+            // Closed before this state was current: its shutdown listener told no one.
+            state.channelLost(publishing);
+        }
         boolean confirmed = publish(state, publishing, deadline) && state.awaitConfirms(deadline);
         if (state.done()) {
             finish(state);
             return;
         }
+        throw unfinished(state, publishing, confirmed);
+    }
+
+    /** Why the attempt ended with messages unconfirmed; drops the connection unless the broker only blocked it. */
+    private SinkException unfinished(PublishState state, Channel publishing, boolean confirmed) {
+        ShutdownSignalException closed = publishing.getCloseReason();
         String blocked = blockedReason;
-        if (!confirmed && blocked == null) {
-            // No confirm in time on a connection the broker has not blocked: a dead or stalled connection.
+        String why;
+        if (closed != null) {
+            why = "the channel was closed: " + closeReason(closed) + hint(closed);
             disconnect();
+        } else if (blocked != null) {
+            why = "the broker has blocked the connection: " + blocked;
+        } else if (!confirmed) {
+            // No confirm in time on a connection the broker has not blocked: a dead or stalled connection.
+            why = "no confirm within " + settings.confirmTimeout().toMillis() + " ms";
+            disconnect();
+        } else {
+            why = "the broker refused messages (NACK: a queue full with x-overflow reject-publish, or an internal"
+                    + " error)";
         }
-        throw SinkException.retryable(
-                settings.displayUri() + ": " + state.progress() + " after "
-                        + settings.confirmTimeout().toMillis() + " ms or a failure"
-                        + (blocked != null ? "; the broker has blocked the connection: " + blocked : "")
+        return SinkException.retryable(
+                settings.displayUri() + ": " + state.progress() + "; " + why
                         + "; the retry sends only those, with the same message ids",
-                null);
+                closed);
+    }
+
+    /** The broker's reply code and text when it closed the channel or connection, else what ended it. */
+    private static String closeReason(ShutdownSignalException closed) {
+        Object reason = closed.getReason();
+        if (reason instanceof AMQP.Channel.Close close) {
+            return close.getReplyCode() + " " + close.getReplyText();
+        }
+        if (reason instanceof AMQP.Connection.Close close) {
+            return close.getReplyCode() + " " + close.getReplyText();
+        }
+        return closed.getMessage() + (closed.getCause() != null ? ": " + closed.getCause() : "");
+    }
+
+    private String hint(ShutdownSignalException closed) {
+        return closed.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND
+                ? " (" + (settings.declare() ? "" : "declare is false, so ") + "the exchange '"
+                        + settings.topology().exchange() + "' must exist; events wait in the queue until it does)"
+                : "";
     }
 
     /** The state of this batch: the previous attempt's if this is a retry of the same events, else a new one. */
@@ -174,8 +212,11 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
                 state.notSent(index, sequence);
                 disconnect();
                 throw SinkException.retryable(
-                        "publishing to " + settings.displayUri() + " failed: " + state.progress()
-                                + "; the retry sends only those, with the same message ids",
+                        "publishing to " + settings.displayUri() + " failed"
+                                + (e instanceof ShutdownSignalException closed
+                                        ? ", the channel was closed: " + closeReason(closed) + hint(closed)
+                                        : "")
+                                + ": " + state.progress() + "; the retry sends only those, with the same message ids",
                         e);
             }
         }

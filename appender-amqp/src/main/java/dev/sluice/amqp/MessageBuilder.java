@@ -33,7 +33,10 @@ final class MessageBuilder {
     /** A batched message is closed once its body reaches this many bytes: {@value} (1 MiB). */
     static final int MAX_BATCHED_BYTES = 1 << 20;
 
-    /** Header values are cut to this many characters, so headers never approach AMQP's frame size: {@value}. */
+    /**
+     * Header values are cut to this many characters (one fewer where the cut would split a surrogate pair), so
+     * headers never approach AMQP's frame size: {@value}.
+     */
     static final int MAX_HEADER_CHARS = 256;
 
     private final AmqpTopology topology;
@@ -127,10 +130,16 @@ final class MessageBuilder {
                 .build();
     }
 
+    /** The value cut to {@value #MAX_HEADER_CHARS} characters, never inside a surrogate pair, lone ones replaced. */
     private static String header(String value) {
         if (value == null) {
             return "";
         }
-        return UnicodeText.valid(value.length() <= MAX_HEADER_CHARS ? value : value.substring(0, MAX_HEADER_CHARS));
+        if (value.length() <= MAX_HEADER_CHARS) {
+            return UnicodeText.valid(value);
+        }
+        int end =
+                Character.isHighSurrogate(value.charAt(MAX_HEADER_CHARS - 1)) ? MAX_HEADER_CHARS - 1 : MAX_HEADER_CHARS;
+        return UnicodeText.valid(value.substring(0, end));
     }
 }
