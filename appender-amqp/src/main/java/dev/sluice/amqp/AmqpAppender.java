@@ -125,6 +125,9 @@ public class AmqpAppender extends JsonEventAppenderBase {
                 errors);
         parsedAddresses = factory == null ? List.of() : AmqpConnections.addresses(factory, addresses, errors);
         requireNonNegative(errors, "heartbeat", heartbeat);
+        if (heartbeat != null && heartbeat.getMilliseconds() > 0 && heartbeat.getMilliseconds() < 1000) {
+            errors.add("heartbeat is in whole seconds: 0 turns it off, else at least 1 second, was " + heartbeat + ".");
+        }
         requireNonNegative(errors, "messageTtl", messageTtl);
         positiveMillis(errors, "confirmTimeout", confirmTimeout);
         parsedFormat = parse(AmqpFormat.class, "format", format, errors);

@@ -59,6 +59,8 @@ final class AmqpConnections {
         factory.setRequestedHeartbeat(options.heartbeatSeconds());
         factory.setConnectionTimeout(options.connectionTimeoutMillis());
         factory.setHandshakeTimeout(options.handshakeTimeoutMillis());
+        // Declaring the topology is an RPC: the client's default would wait 10 minutes on a silent broker.
+        factory.setChannelRpcTimeout(options.handshakeTimeoutMillis());
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         factory.setThreadFactory(daemonThreads(options.threadName()));

@@ -69,6 +69,7 @@ class AmqpAppenderTest {
             a.setQueueType("stream");
             a.setOverflow("drop-tail");
             a.setConfirmTimeout(Duration.buildByMilliseconds(0));
+            a.setHeartbeat(Duration.buildByMilliseconds(500));
         });
         assertRefused(appender, "format must be one of \\[JSON, LOGHIVE\\], was 'XML'");
         assertRefused(appender, "levelNames must be one of \\[LOGBACK, PYTHON\\], was 'CAPS'");
@@ -78,6 +79,7 @@ class AmqpAppenderTest {
         assertRefused(appender, "queueType must be classic or quorum, was 'stream'");
         assertRefused(appender, "overflow must be drop-head, reject-publish or reject-publish-dlx, was 'drop-tail'");
         assertRefused(appender, "confirmTimeout must be between 1 millisecond and 24 days");
+        assertRefused(appender, "heartbeat is in whole seconds: 0 turns it off, else at least 1 second");
     }
 
     @Test
