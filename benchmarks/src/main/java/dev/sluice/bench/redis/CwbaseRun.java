@@ -28,9 +28,7 @@ final class CwbaseRun {
         String key = prefix + ":list";
         LoggerContext context = BenchContexts.create(RedisBench.CONTEXT_NAME);
         try {
-            CanonicalJsonLayout layout = new CanonicalJsonLayout();
-            layout.setContext(context);
-            layout.start();
+            CanonicalJsonLayout layout = CanonicalJsonLayout.started(context);
             com.cwbase.logback.RedisAppender redisAppender = new com.cwbase.logback.RedisAppender();
             redisAppender.setContext(context);
             redisAppender.setName("CWBASE");

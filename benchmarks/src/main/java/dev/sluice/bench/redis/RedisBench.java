@@ -5,11 +5,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import dev.sluice.bench.BenchReport;
 import dev.sluice.bench.sqlite.BenchContexts;
 import dev.sluice.bench.sqlite.Producers;
-import dev.sluice.bench.sqlite.SqliteBench;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,15 +74,15 @@ public final class RedisBench {
     private RedisBench() {}
 
     public static void main(String[] args) throws Exception {
-        int events = intSetting("bench.events", 200_000);
-        int peerEvents = intSetting("bench.peerEvents", 50_000);
-        int requests = intSetting("bench.requests", 500_000);
-        int warmup = intSetting("bench.warmup", 1);
-        int rounds = intSetting("bench.rounds", 5);
-        int contexts = intSetting("bench.contexts", 8);
-        List<Integer> threads = intList("bench.threads", "1,4");
-        List<Integer> pipelines = intList("bench.pipelines", "100,1000");
-        Set<String> impls = Set.copyOf(list("bench.impl", String.join(",", IMPLS)));
+        int events = BenchReport.intSetting("bench.events", 200_000);
+        int peerEvents = BenchReport.intSetting("bench.peerEvents", 50_000);
+        int requests = BenchReport.intSetting("bench.requests", 500_000);
+        int warmup = BenchReport.intSetting("bench.warmup", 1);
+        int rounds = BenchReport.intSetting("bench.rounds", 5);
+        int contexts = BenchReport.intSetting("bench.contexts", 8);
+        List<Integer> threads = BenchReport.intList("bench.threads", "1,4");
+        List<Integer> pipelines = BenchReport.intList("bench.pipelines", "100,1000");
+        Set<String> impls = Set.copyOf(BenchReport.list("bench.impl", String.join(",", IMPLS)));
         String server = System.getProperty("bench.redisServer", "redis-server");
         String tool = System.getProperty("bench.redisBenchmark", "redis-benchmark");
         if (events < 1 || peerEvents < 1 || requests < 1 || rounds < 1 || warmup < 0 || contexts < 1) {
@@ -210,9 +209,7 @@ public final class RedisBench {
             capture.setName("CAPTURE");
             Logger logger = BenchContexts.attach(context, capture);
             Producers.logAll(logger, 1, 1, RedisEventShape.withContexts(contexts));
-            CanonicalJsonLayout layout = new CanonicalJsonLayout();
-            layout.setContext(context);
-            layout.start();
+            CanonicalJsonLayout layout = CanonicalJsonLayout.started(context);
             return layout.doLayout(seen.get(0));
         } finally {
             context.stop();
@@ -243,7 +240,7 @@ public final class RedisBench {
                     label,
                     runs.size(),
                     runs.get(0).events(),
-                    integer(SqliteBench.median(rates)),
+                    integer(BenchReport.median(rates)),
                     integer(rates[0]),
                     integer(rates[rates.length - 1]),
                     decimal(runs.stream().mapToDouble(Result::commandsPerEvent)),
@@ -254,60 +251,25 @@ public final class RedisBench {
         return out.toString();
     }
 
-    /**
-     * Prints ours over theirs within each round, which a load that comes and goes disturbs less than the ratio of
-     * medians: a comment line beside (not instead of) the BENCH lines.
-     */
     private static void pairedRatio(Map<String, List<Result>> results, Config ours, Config theirs) {
         List<Result> a = results.get(ours.label());
         List<Result> b = results.get(theirs.label());
-        if (a == null || b == null) {
-            return;
+        if (a != null && b != null) {
+            System.out.println(BenchReport.pairedRatioLine(ours.label() + "/" + theirs.label(), rates(a), rates(b)));
         }
-        double[] ratios = new double[Math.min(a.size(), b.size())];
-        StringBuilder line = new StringBuilder("# per-round " + ours.label() + "/" + theirs.label() + ":");
-        for (int round = 0; round < ratios.length; round++) {
-            ratios[round] = a.get(round).eventsPerSecond() / b.get(round).eventsPerSecond();
-            line.append(String.format(Locale.ROOT, " %.2f", ratios[round]));
-        }
-        Arrays.sort(ratios);
-        System.out.println(line.append(String.format(Locale.ROOT, " (median %.2f)", SqliteBench.median(ratios))));
     }
 
     private static String benchLine(int threads, double ours, String peer, double theirs) {
-        String ratio = theirs > 0 ? String.format(Locale.ROOT, "%.2f", ours / theirs) : "inf";
-        return "BENCH redis-t" + threads + " ours=" + integer(ours) + " " + peer + "=" + integer(theirs) + " ratio="
-                + ratio;
+        return BenchReport.benchLine("redis-t" + threads, ours, peer, theirs);
     }
 
     private static Double medianOf(Map<String, List<Result>> results, Config config) {
         List<Result> runs = results.get(config.label());
-        return runs == null || runs.isEmpty() ? null : SqliteBench.median(sortedRates(runs));
+        return runs == null || runs.isEmpty() ? null : BenchReport.median(sortedRates(runs));
     }
 
     private static double[] sortedRates(List<Result> runs) {
         return runs.stream().mapToDouble(Result::eventsPerSecond).sorted().toArray();
-    }
-
-    private static int intSetting(String name, int defaultValue) {
-        String value = System.getProperty(name, "").trim();
-        return value.isEmpty() ? defaultValue : Integer.parseInt(value);
-    }
-
-    private static List<String> list(String name, String defaultValue) {
-        return Arrays.stream(System.getProperty(name, defaultValue).split(","))
-                .map(String::trim)
-                .filter(item -> !item.isEmpty())
-                .toList();
-    }
-
-    private static List<Integer> intList(String name, String defaultValue) {
-        List<Integer> values =
-                list(name, defaultValue).stream().map(Integer::valueOf).toList();
-        if (values.stream().anyMatch(value -> value < 1)) {
-            throw new IllegalArgumentException(name + " must list counts of at least 1, was " + values);
-        }
-        return values;
     }
 
     private static String decimal(java.util.stream.DoubleStream values) {
@@ -315,6 +277,10 @@ public final class RedisBench {
     }
 
     private static String integer(double value) {
-        return Double.isNaN(value) ? "NaN" : Long.toString(Math.round(value));
+        return BenchReport.integer(value);
+    }
+
+    private static double[] rates(List<Result> runs) {
+        return runs.stream().mapToDouble(Result::eventsPerSecond).toArray();
     }
 }
