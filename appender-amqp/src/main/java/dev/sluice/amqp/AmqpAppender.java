@@ -95,6 +95,14 @@ public class AmqpAppender extends JsonEventAppenderBase {
     private AmqpFormat parsedFormat;
     private LevelNaming parsedLevelNames;
 
+    /** Default {@code batchSize}: {@value}, so that waiting for a batch's last confirms happens once per 8 windows. */
+    public static final int DEFAULT_AMQP_BATCH_SIZE = 2048;
+
+    @Override
+    protected int defaultBatchSize() {
+        return DEFAULT_AMQP_BATCH_SIZE;
+    }
+
     @Override
     protected String workerKind() {
         return "amqp";

@@ -1,2 +1,5 @@
-/** RabbitMQ appender with publisher confirms, and the batch consumer. Not built yet (issue 5). */
+/**
+ * RabbitMQ appender with publisher confirms ({@link dev.sluice.amqp.AmqpAppender}); the consumer that stores what it
+ * publishes is in {@code dev.sluice.amqp.consumer}.
+ */
 package dev.sluice.amqp;
