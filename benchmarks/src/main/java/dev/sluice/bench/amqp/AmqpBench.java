@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code bench.eventsPerMessage}</td><td>100</td><td>{@code eventsPerMessage} of {@code sluice-batched}</td></tr>
  *   <tr><td>{@code bench.confirmWindow}</td><td>256</td><td>the appender's {@code confirmWindow} and PerfTest's
  *       {@code -c}</td></tr>
+ *   <tr><td>{@code bench.mandatory}</td><td>true</td><td>the appender's {@code mandatory}</td></tr>
  *   <tr><td>{@code bench.batchSize}</td><td>the appender's (2048)</td><td>the appender's {@code batchSize}</td></tr>
  * </table>
  */

@@ -73,6 +73,7 @@ final class SluiceRun {
             appender.setName("AMQP");
             appender.setUri(broker.uri());
             appender.setOverflowPolicy("BLOCK");
+            appender.setMandatory(Boolean.parseBoolean(System.getProperty("bench.mandatory", "true")));
             appender.setEventsPerMessage(settings.eventsPerMessage());
             appender.setConfirmWindow(settings.confirmWindow());
             if (settings.batchSize() > 0) {
