@@ -211,19 +211,22 @@ public class AmqpAppender extends JsonEventAppenderBase {
         Function<ILoggingEvent, byte[]> body = parsedFormat == AmqpFormat.LOGHIVE
                 ? new LogHivePayload(new EventJsonParts(jsonSettings()))::encode
                 : new EventJsonEncoder(jsonSettings())::encode;
-        return new AmqpSink(new AmqpSinkSettings(
-                factory,
-                parsedAddresses,
-                connectionName != null ? connectionName : "sluice-" + getName(),
-                AmqpConnections.display(factory, parsedAddresses),
-                topology(),
-                declare,
-                service,
-                body,
-                eventsPerMessage,
-                mandatory,
-                confirmWindow,
-                java.time.Duration.ofMillis(confirmTimeout.getMilliseconds())));
+        return new AmqpSink(
+                new AmqpSinkSettings(
+                        factory,
+                        parsedAddresses,
+                        connectionName != null ? connectionName : "sluice-" + getName(),
+                        AmqpConnections.display(factory, parsedAddresses),
+                        topology(),
+                        declare,
+                        service,
+                        body,
+                        eventsPerMessage,
+                        mandatory,
+                        confirmWindow,
+                        java.time.Duration.ofMillis(confirmTimeout.getMilliseconds())),
+                this,
+                getName());
     }
 
     /** The broker: {@code amqp://user:password@host:port/vhost}, {@code amqps://} for TLS. Default {@value #DEFAULT_URI}. */

@@ -1,6 +1,7 @@
 package dev.sluice.amqp;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.spi.ContextAware;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -36,8 +37,13 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
     private volatile PublishState current;
     private List<ILoggingEvent> currentEvents = List.of();
 
-    AmqpSink(AmqpSinkSettings settings) {
+    private final ContextAware status;
+    private final String appenderName;
+
+    AmqpSink(AmqpSinkSettings settings, ContextAware status, String appenderName) {
         this.settings = settings;
+        this.status = status;
+        this.appenderName = appenderName;
         this.builder = new MessageBuilder(
                 settings.topology(), settings.service(), settings.body(), settings.eventsPerMessage());
     }
@@ -260,8 +266,12 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
         }
     }
 
+    /** Called on the client's I/O thread; the status manager is thread-safe. */
     private void blocked(String reason) {
         blockedReason = reason == null ? "no reason given" : reason;
+        status.addWarn("Appender [" + appenderName + "]: " + settings.displayUri()
+                + " has blocked the connection (" + blockedReason + "): nothing is published until it unblocks it;"
+                + " events wait in the queue, then are dropped and counted (queue_full).");
     }
 
     private void unblocked() {
@@ -269,6 +279,7 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
             blockedReason = null;
             blockedMonitor.notifyAll();
         }
+        status.addInfo("Appender [" + appenderName + "]: " + settings.displayUri() + " has unblocked the connection.");
     }
 
     private void acked(Channel from, long sequence, boolean multiple) {

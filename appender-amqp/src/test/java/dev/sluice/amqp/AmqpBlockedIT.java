@@ -8,6 +8,7 @@ import ch.qos.logback.core.status.Status;
 import dev.sluice.amqp.AmqpTestSupport.ReadBack;
 import dev.sluice.core.AppenderStatsMXBean;
 import dev.sluice.testing.LogbackTestContext;
+import dev.sluice.testing.StatusAssertions;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,14 @@ class AmqpBlockedIT {
         next = AmqpTestSupport.overflowWhileStuck(stats, logger, next, overflow);
         assertThat(stats.getDelivered()).isEqualTo(20);
         AmqpTestSupport.awaitStatusWithCause(logback.context(), Status.WARN, "blocked the connection.*low on memory");
+        StatusAssertions.assertStatus(
+                logback.context(),
+                Status.WARN,
+                "Appender \\[AMQP\\]: amqp://guest@127.0.0.1:\\d+/%2F has blocked the connection \\(low on memory\\)");
 
         clearAlarm();
         ReadBack read = AmqpTestSupport.awaitAllButOverflow(stats, queues, next, overflow);
+        StatusAssertions.awaitStatus(logback.context(), Status.INFO, "\\[AMQP\\]: .* has unblocked the connection");
         System.out.println("AmqpBlockedIT: " + AmqpTestSupport.counters(stats) + "; read back: " + read);
     }
 
