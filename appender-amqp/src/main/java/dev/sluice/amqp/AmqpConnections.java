@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
  * it knows which messages a lost channel took with it). Its threads are daemons: a connection the application forgot
  * to stop never keeps the JVM alive.
  */
-final class AmqpConnections {
+public final class AmqpConnections {
 
     private AmqpConnections() {}
 
@@ -61,10 +61,19 @@ final class AmqpConnections {
         factory.setHandshakeTimeout(options.handshakeTimeoutMillis());
         // Declaring the topology is an RPC: the client's default would wait 10 minutes on a silent broker.
         factory.setChannelRpcTimeout(options.handshakeTimeoutMillis());
+        withoutRecovery(factory, options.threadName());
+        return factory;
+    }
+
+    /**
+     * Turns off the client's automatic recovery, for a caller that reconnects itself and so knows what a lost channel
+     * took with it (unconfirmed publishes, unacked deliveries), and makes the factory's threads daemons named
+     * {@code <threadName>-<n>}, so that a connection never keeps the JVM alive.
+     */
+    public static void withoutRecovery(ConnectionFactory factory, String threadName) {
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
-        factory.setThreadFactory(daemonThreads(options.threadName()));
-        return factory;
+        factory.setThreadFactory(daemonThreads(threadName));
     }
 
     /**

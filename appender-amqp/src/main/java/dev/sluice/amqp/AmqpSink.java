@@ -10,7 +10,6 @@ import dev.sluice.core.BatchSink;
 import dev.sluice.core.PartialWriteException;
 import dev.sluice.core.SinkException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,16 +28,14 @@ import java.util.concurrent.TimeoutException;
 final class AmqpSink implements BatchSink<ILoggingEvent> {
 
     private final AmqpSinkSettings settings;
+    private final ContextAware status;
+    private final String appenderName;
     private final MessageBuilder builder;
     private final Object blockedMonitor = new Object();
     private volatile String blockedReason;
     private volatile Connection connection;
     private volatile Channel channel;
     private volatile PublishState current;
-    private List<ILoggingEvent> currentEvents = List.of();
-
-    private final ContextAware status;
-    private final String appenderName;
 
     AmqpSink(AmqpSinkSettings settings, ContextAware status, String appenderName) {
         this.settings = settings;
@@ -65,13 +62,27 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
             Channel opening = opened.createChannel();
             opening.confirmSelect();
             opening.addConfirmListener(
-                    (sequence, multiple) -> acked(opening, sequence, multiple),
-                    (sequence, multiple) -> nacked(opening, sequence, multiple));
-            opening.addReturnListener(returned -> returned(
-                    opening,
-                    returned.getProperties().getMessageId(),
-                    returned.getReplyCode() + " " + returned.getReplyText() + ": exchange '" + returned.getExchange()
-                            + "', routing key '" + returned.getRoutingKey() + "'"));
+                    (sequence, multiple) -> {
+                        PublishState state = stateOn(opening);
+                        if (state != null) {
+                            state.acked(sequence, multiple);
+                        }
+                    },
+                    (sequence, multiple) -> {
+                        PublishState state = stateOn(opening);
+                        if (state != null) {
+                            state.nacked(sequence, multiple);
+                        }
+                    });
+            opening.addReturnListener(returned -> {
+                PublishState state = stateOn(opening);
+                if (state != null) {
+                    state.returned(
+                            returned.getProperties().getMessageId(),
+                            returned.getReplyCode() + " " + returned.getReplyText() + ": exchange '"
+                                    + returned.getExchange() + "', routing key '" + returned.getRoutingKey() + "'");
+                }
+            });
             opening.addShutdownListener(cause -> channelLost(opening));
             if (settings.declare()) {
                 declare(opening);
@@ -86,7 +97,7 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
 
     private void declare(Channel opening) throws SinkException {
         try {
-            settings.topology().declare(opening, settings.service(), true);
+            settings.topology().declare(opening, settings.service());
         } catch (IOException e) {
             String reason = reasonOf(e);
             throw SinkException.retryable(
@@ -179,23 +190,7 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
     /** The state of this batch: the previous attempt's if this is a retry of the same events, else a new one. */
     private PublishState stateFor(List<ILoggingEvent> batch) {
         PublishState state = current;
-        if (state != null && sameEvents(batch)) {
-            return state;
-        }
-        currentEvents = new ArrayList<>(batch);
-        return new PublishState(builder.build(batch));
-    }
-
-    private boolean sameEvents(List<ILoggingEvent> batch) {
-        if (batch.size() != currentEvents.size()) {
-            return false;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            if (batch.get(i) != currentEvents.get(i)) {
-                return false;
-            }
-        }
-        return true;
+        return state != null && state.isFor(batch) ? state : new PublishState(batch, builder.build(batch));
     }
 
     /** Publishes what is unsent within the window; false if the deadline passed or the broker blocked first. */
@@ -232,7 +227,6 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
     /** The batch is settled: delivered, except the events of returned messages, which are refused. */
     private void finish(PublishState state) throws PartialWriteException {
         current = null;
-        currentEvents = List.of();
         Map<Integer, String> returns = state.returns();
         if (returns.isEmpty()) {
             return;
@@ -282,25 +276,10 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
         status.addInfo("Appender [" + appenderName + "]: " + settings.displayUri() + " has unblocked the connection.");
     }
 
-    private void acked(Channel from, long sequence, boolean multiple) {
+    /** The batch being published on {@code from}, or null: confirms and returns of a replaced channel are stale. */
+    private PublishState stateOn(Channel from) {
         PublishState state = current;
-        if (state != null && from == channel) {
-            state.acked(sequence, multiple);
-        }
-    }
-
-    private void nacked(Channel from, long sequence, boolean multiple) {
-        PublishState state = current;
-        if (state != null && from == channel) {
-            state.nacked(sequence, multiple);
-        }
-    }
-
-    private void returned(Channel from, String messageId, String reason) {
-        PublishState state = current;
-        if (state != null && from == channel) {
-            state.returned(messageId, reason);
-        }
+        return state != null && from == channel ? state : null;
     }
 
     private void channelLost(Channel lost) {

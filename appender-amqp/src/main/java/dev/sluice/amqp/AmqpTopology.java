@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * The exchange, routing keys and queues of one service: LogHive's by default, a durable direct exchange
  * {@code logs_exchange}, routing key {@code <service>.<level>} and a durable queue {@code <service>_<level>_logs}
  * bound to it for every level, so that no level is unroutable. Names come from patterns with the placeholders
- * {@code {service}} and {@code {level}}.
+ * {@code {service}} and {@code {level}}. The appender declares it; the consumer finds and declares the same queues
+ * through it ({@link AmqpWireFormat#topology}).
  */
-final class AmqpTopology {
+public final class AmqpTopology {
 
     /** The longest routing key or queue name AMQP 0-9-1 allows, in UTF-8 bytes: {@value}. */
     static final int MAX_NAME_BYTES = 255;
@@ -83,18 +84,27 @@ final class AmqpTopology {
         return exchange;
     }
 
-    String routingKey(String service, Level level) {
-        return name(routingKeyPattern, service, levels.name(level));
+    /** The level names of queue names and routing keys, lowest level first. */
+    public List<String> levelNames() {
+        return levels.names();
     }
 
-    String queueName(String service, String levelName) {
+    String routingKey(String service, Level level) {
+        return routingKey(service, levels.name(level));
+    }
+
+    public String routingKey(String service, String levelName) {
+        return name(routingKeyPattern, service, levelName);
+    }
+
+    public String queueName(String service, String levelName) {
         return name(queueNamePattern, service, levelName);
     }
 
     /** Whether the names of this service fit AMQP's limit; null if they do, else why not. */
     String problemWith(String service) {
         for (String level : levels.names()) {
-            for (String name : List.of(name(routingKeyPattern, service, level), queueName(service, level))) {
+            for (String name : List.of(routingKey(service, level), queueName(service, level))) {
                 if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
                     return "'" + name + "' is longer than AMQP's " + MAX_NAME_BYTES + " bytes";
                 }
@@ -108,16 +118,28 @@ final class AmqpTopology {
      * exists with the same arguments does nothing; different arguments make the broker close the channel with 406
      * PRECONDITION_FAILED, which the caller reports.
      */
-    void declare(Channel channel, String service, boolean declareQueues) throws IOException {
-        channel.exchangeDeclare(exchange, exchangeType, true);
-        if (!declareQueues) {
-            return;
-        }
+    void declare(Channel channel, String service) throws IOException {
+        declareExchange(channel);
         for (String level : levels.names()) {
             String queue = queueName(service, level);
-            channel.queueDeclare(queue, true, false, false, queueArguments);
-            channel.queueBind(queue, exchange, name(routingKeyPattern, service, level));
+            declareQueue(channel, queue);
+            bind(channel, queue, service, level);
         }
+    }
+
+    /** Declares the durable exchange. */
+    public void declareExchange(Channel channel) throws IOException {
+        channel.exchangeDeclare(exchange, exchangeType, true);
+    }
+
+    /** Declares a durable queue with the topology's arguments (TTL, length cap, overflow, type), unbound. */
+    public void declareQueue(Channel channel, String queue) throws IOException {
+        channel.queueDeclare(queue, true, false, false, queueArguments);
+    }
+
+    /** Binds a queue to the exchange with the routing key of a service and level. */
+    public void bind(Channel channel, String queue, String service, String levelName) throws IOException {
+        channel.queueBind(queue, exchange, routingKey(service, levelName));
     }
 
     private static String name(String pattern, String service, String level) {

@@ -29,8 +29,12 @@ public final class AmqpWireFormat {
      * @throws IllegalArgumentException for another naming
      */
     public static List<String> levelNames(String naming) {
+        return levelNaming(naming).names();
+    }
+
+    private static LevelNaming levelNaming(String naming) {
         try {
-            return LevelNaming.valueOf(naming.trim().toUpperCase(Locale.ROOT)).names();
+            return LevelNaming.valueOf(naming.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException("level naming must be LOGBACK or PYTHON, was '" + naming + "'");
         }
@@ -39,5 +43,28 @@ public final class AmqpWireFormat {
     /** The arguments the appender declares a queue with, for TTL and length cap; 0 leaves one out. */
     public static Map<String, Object> queueArguments(long messageTtlMillis, long maxLength) {
         return AmqpTopology.queueArguments(messageTtlMillis, maxLength, null, null);
+    }
+
+    /**
+     * The exchange, names and queue arguments the appender uses with these settings (a {@code direct} exchange, the
+     * appender's default type), to find and declare its queues as it does.
+     *
+     * @param levelNames {@code LOGBACK} or {@code PYTHON}
+     * @throws IllegalArgumentException for another naming
+     */
+    public static AmqpTopology topology(
+            String exchange,
+            String routingKeyPattern,
+            String queueNamePattern,
+            String levelNames,
+            long messageTtlMillis,
+            long maxLength) {
+        return new AmqpTopology(
+                exchange,
+                AmqpAppender.DEFAULT_EXCHANGE_TYPE,
+                routingKeyPattern,
+                queueNamePattern,
+                levelNaming(levelNames),
+                queueArguments(messageTtlMillis, maxLength));
     }
 }

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -46,9 +48,10 @@ final class LogHivePayload {
             g.writeStringField("message", text(message(event)));
             g.writeObjectFieldStart("information");
             Map<String, String> mdc = event.getMDCPropertyMap();
+            Set<String> keyValueKeys = keyValueKeys(event);
             if (mdc != null) {
                 for (Map.Entry<String, String> entry : mdc.entrySet()) {
-                    if (!hasKeyValue(event, entry.getKey())) {
+                    if (!keyValueKeys.contains(entry.getKey())) {
                         g.writeStringField(text(entry.getKey()), text(entry.getValue()));
                     }
                 }
@@ -76,9 +79,12 @@ final class LogHivePayload {
                 + event.getThrowableProxy().getMessage() + ")";
     }
 
-    private static boolean hasKeyValue(ILoggingEvent event, String key) {
-        return event.getKeyValuePairs() != null
-                && event.getKeyValuePairs().stream().anyMatch(pair -> key.equals(pair.key));
+    private static Set<String> keyValueKeys(ILoggingEvent event) {
+        Set<String> keys = new HashSet<>();
+        if (event.getKeyValuePairs() != null) {
+            event.getKeyValuePairs().forEach(pair -> keys.add(pair.key));
+        }
+        return keys;
     }
 
     private String text(String value) {

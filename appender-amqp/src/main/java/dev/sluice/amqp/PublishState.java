@@ -27,6 +27,7 @@ final class PublishState {
         RETURNED
     }
 
+    private final List<Object> events;
     private final List<OutgoingMessage> messages;
     private final Stage[] stages;
     private final String[] returnReasons;
@@ -36,7 +37,9 @@ final class PublishState {
     private boolean channelLost;
     private int nacks;
 
-    PublishState(List<OutgoingMessage> messages) {
+    /** @param events the batch, whose retries this state serves; {@code messages} carry its events */
+    PublishState(List<?> events, List<OutgoingMessage> messages) {
+        this.events = new ArrayList<>(events);
         this.messages = List.copyOf(messages);
         this.stages = new Stage[messages.size()];
         this.returnReasons = new String[messages.size()];
@@ -45,6 +48,19 @@ final class PublishState {
         for (int i = 0; i < messages.size(); i++) {
             byMessageId.put(messages.get(i).messageId(), i);
         }
+    }
+
+    /** Whether {@code batch} holds the very same events, in order: the core retrying this batch. */
+    boolean isFor(List<?> batch) {
+        if (batch.size() != events.size()) {
+            return false;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) != events.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     List<OutgoingMessage> messages() {

@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.sluice.amqp.AmqpAppender;
+import dev.sluice.amqp.AmqpConnections;
+import dev.sluice.amqp.AmqpTopology;
 import dev.sluice.amqp.AmqpWireFormat;
 import dev.sluice.core.BatchSink;
 import dev.sluice.core.json.EventJsonDecoder;
@@ -20,7 +22,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,7 @@ public final class AmqpLogConsumer implements AutoCloseable {
     private static final long SUBSCRIBE_TIMEOUT_SECONDS = 30;
 
     private final Builder settings;
+    private final AmqpTopology topology;
     private final ConsumerCounters counters = new ConsumerCounters();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final List<ConsumerWorker> workers = new ArrayList<>();
@@ -91,6 +93,13 @@ public final class AmqpLogConsumer implements AutoCloseable {
 
     private AmqpLogConsumer(Builder settings) {
         this.settings = settings;
+        this.topology = AmqpWireFormat.topology(
+                settings.exchange,
+                settings.routingKeyPattern,
+                settings.queueNamePattern,
+                settings.levelNames,
+                settings.messageTtl.toMillis(),
+                settings.maxLength);
     }
 
     public static Builder builder() {
@@ -180,23 +189,16 @@ public final class AmqpLogConsumer implements AutoCloseable {
             factory.setConnectionTimeout(5000);
         }
         // The workers reconnect themselves, so they know which deliveries a lost channel took with it.
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setTopologyRecoveryEnabled(false);
-        AtomicInteger ioThreads = new AtomicInteger();
-        factory.setThreadFactory(runnable -> {
-            Thread thread = new Thread(runnable, "sluice-amqp-consumer-io-" + ioThreads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        AmqpConnections.withoutRecovery(factory, "sluice-amqp-consumer-io");
         return factory;
     }
 
     private List<String> resolveQueues(ConnectionFactory factory) throws IOException, InterruptedException {
-        List<String> levels = AmqpWireFormat.levelNames(settings.levelNames);
+        List<String> levels = topology.levelNames();
         Set<String> names = new LinkedHashSet<>(settings.queues);
         for (String service : settings.services) {
             for (String level : levels) {
-                names.add(queueName(service, level));
+                names.add(topology.queueName(service, level));
             }
         }
         if (settings.managementApi != null) {
@@ -208,10 +210,6 @@ public final class AmqpLogConsumer implements AutoCloseable {
                     ManagementApiQueues.logQueuePattern(settings.queueNamePattern, levels)));
         }
         return List.copyOf(names);
-    }
-
-    private String queueName(String service, String level) {
-        return settings.queueNamePattern.replace("{service}", service).replace("{level}", level);
     }
 
     /**
@@ -231,20 +229,10 @@ public final class AmqpLogConsumer implements AutoCloseable {
         }
         String[] serviceAndLevel = serviceAndLevel(queue);
         try (Channel channel = connection.createChannel()) {
-            channel.exchangeDeclare(settings.exchange, "direct", true);
-            channel.queueDeclare(
-                    queue,
-                    true,
-                    false,
-                    false,
-                    AmqpWireFormat.queueArguments(settings.messageTtl.toMillis(), settings.maxLength));
+            topology.declareExchange(channel);
+            topology.declareQueue(channel, queue);
             if (serviceAndLevel != null) {
-                channel.queueBind(
-                        queue,
-                        settings.exchange,
-                        settings.routingKeyPattern
-                                .replace("{service}", serviceAndLevel[0])
-                                .replace("{level}", serviceAndLevel[1]));
+                topology.bind(channel, queue, serviceAndLevel[0], serviceAndLevel[1]);
             }
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException(e);
@@ -253,8 +241,8 @@ public final class AmqpLogConsumer implements AutoCloseable {
 
     private String[] serviceAndLevel(String queue) {
         for (String service : settings.services) {
-            for (String level : AmqpWireFormat.levelNames(settings.levelNames)) {
-                if (queueName(service, level).equals(queue)) {
+            for (String level : topology.levelNames()) {
+                if (topology.queueName(service, level).equals(queue)) {
                     return new String[] {service, level};
                 }
             }
