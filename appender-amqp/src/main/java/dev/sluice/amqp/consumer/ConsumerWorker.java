@@ -8,6 +8,8 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.sluice.core.RetryBackoff;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,6 +48,7 @@ final class ConsumerWorker implements Runnable {
     private final ConsumerCounters counters;
     private final CountDownLatch stopping;
     private final CountDownLatch subscribed = new CountDownLatch(1);
+    private final RetryBackoff reconnectBackoff;
     private volatile Connection connection;
 
     ConsumerWorker(
@@ -67,6 +70,8 @@ final class ConsumerWorker implements Runnable {
         this.dedup = dedup;
         this.counters = counters;
         this.stopping = stopping;
+        // 250 ms, doubling up to maxBackoff; no jitter: each worker has its own connection anyway.
+        this.reconnectBackoff = new RetryBackoff(Duration.ofMillis(250), settings.maxBackoff(), 0);
     }
 
     /** Counts down once the worker consumes from every queue for the first time. */
@@ -113,9 +118,8 @@ final class ConsumerWorker implements Runnable {
     }
 
     private boolean waitBeforeReconnect(int failures) {
-        long delay = Math.min(settings.maxBackoff().toMillis(), 250L << Math.min(failures - 1, 10));
         try {
-            return stopping.await(delay, TimeUnit.MILLISECONDS);
+            return stopping.await(reconnectBackoff.delayNanos(failures), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;

@@ -3,6 +3,7 @@ package dev.sluice.amqp.consumer;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.sluice.core.BatchSink;
 import dev.sluice.core.PartialWriteException;
+import dev.sluice.core.RetryBackoff;
 import dev.sluice.core.SinkException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +40,7 @@ final class SinkWriter {
 
     private final BatchSink<ILoggingEvent> sink;
     private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final RetryBackoff backoff;
     private final CountDownLatch stopping;
     private final ConsumerCounters counters;
     private final Object lock = new Object();
@@ -55,8 +54,9 @@ final class SinkWriter {
             ConsumerCounters counters) {
         this.sink = sink;
         this.maxAttempts = maxAttempts;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        Duration initial = Duration.ofMillis(Math.max(1, initialBackoff.toMillis()));
+        // Never below the first delay: the doubling starts there.
+        this.backoff = new RetryBackoff(initial, maxBackoff.compareTo(initial) < 0 ? initial : maxBackoff, 0.2);
         this.stopping = stopping;
         this.counters = counters;
     }
@@ -151,7 +151,7 @@ final class SinkWriter {
                 if (attempt == 1) {
                     LOG.warn("The sink failed; retrying with backoff (up to {} attempts).", maxAttempts, e);
                 }
-                if (stopping.await(backoffMillis(attempt), TimeUnit.MILLISECONDS)) {
+                if (stopping.await(backoff.delayNanos(attempt), TimeUnit.NANOSECONDS)) {
                     throw new Stopped();
                 }
             } catch (InterruptedException e) {
@@ -160,14 +160,6 @@ final class SinkWriter {
                 return e;
             }
         }
-    }
-
-    private long backoffMillis(int attempt) {
-        long initial = Math.max(1, initialBackoff.toMillis());
-        long max = Math.max(initial, maxBackoff.toMillis());
-        long delay = initial << Math.min(attempt - 1, 30);
-        delay = Math.min(delay, max);
-        return delay - (long) (delay * 0.2 * ThreadLocalRandom.current().nextDouble());
     }
 
     private static String describe(Throwable failure) {
