@@ -57,6 +57,10 @@ public class AmqpAppender extends JsonEventAppenderBase {
     public static final int DEFAULT_EVENTS_PER_MESSAGE = 1;
     /** Default {@code mandatory}. */
     public static final boolean DEFAULT_MANDATORY = true;
+    /** Default {@code channels}: one, so that the events of each thread reach their queue in order. */
+    public static final int DEFAULT_CHANNELS = 1;
+    /** The most {@code channels}. */
+    public static final int MAX_CHANNELS = 16;
     /** Default {@code confirmWindow}. */
     public static final int DEFAULT_CONFIRM_WINDOW = 256;
     /** Default {@code confirmTimeout}. */
@@ -86,6 +90,7 @@ public class AmqpAppender extends JsonEventAppenderBase {
     private String levelNames;
     private int eventsPerMessage = DEFAULT_EVENTS_PER_MESSAGE;
     private boolean mandatory = DEFAULT_MANDATORY;
+    private int channels = DEFAULT_CHANNELS;
     private int confirmWindow = DEFAULT_CONFIRM_WINDOW;
     private Duration confirmTimeout = Duration.buildByMilliseconds(DEFAULT_CONFIRM_TIMEOUT_MILLIS);
     private String connectionName;
@@ -173,6 +178,9 @@ public class AmqpAppender extends JsonEventAppenderBase {
                 errors.add("service '" + jsonSettings().service() + "' makes a name too long: " + problem + ".");
             }
         }
+        if (channels < 1 || channels > MAX_CHANNELS) {
+            errors.add("channels must be between 1 and " + MAX_CHANNELS + ", was " + channels + ".");
+        }
         if (confirmWindow < 1) {
             errors.add("confirmWindow must be at least 1, was " + confirmWindow + ".");
         }
@@ -223,6 +231,7 @@ public class AmqpAppender extends JsonEventAppenderBase {
                         body,
                         eventsPerMessage,
                         mandatory,
+                        channels,
                         confirmWindow,
                         java.time.Duration.ofMillis(confirmTimeout.getMilliseconds())),
                 this,
@@ -445,7 +454,20 @@ public class AmqpAppender extends JsonEventAppenderBase {
         return mandatory;
     }
 
-    /** The most messages published and not yet confirmed. Default {@value #DEFAULT_CONFIRM_WINDOW}. */
+    /**
+     * How many channels of the connection publish, each with its own confirm window: more than one lets the broker
+     * take messages in parallel, but the events of one thread may then reach their queue out of order. From 1 to
+     * {@value #MAX_CHANNELS}; default {@value #DEFAULT_CHANNELS}.
+     */
+    public void setChannels(int channels) {
+        this.channels = channels;
+    }
+
+    public int getChannels() {
+        return channels;
+    }
+
+    /** The most messages published on a channel and not yet confirmed. Default {@value #DEFAULT_CONFIRM_WINDOW}. */
     public void setConfirmWindow(int confirmWindow) {
         this.confirmWindow = confirmWindow;
     }

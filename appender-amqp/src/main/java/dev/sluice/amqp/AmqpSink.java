@@ -6,26 +6,29 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
-import dev.sluice.core.BatchSink;
-import dev.sluice.core.PartialWriteException;
+import dev.sluice.core.Confirmations;
+import dev.sluice.core.ConfirmingSink;
 import dev.sluice.core.SinkException;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes each batch with publisher confirms over one channel that only the worker uses, and returns once the
- * broker has confirmed every message: persistent messages to durable queues are confirmed once stored. At most
- * {@code confirmWindow} messages are in flight. A message returned as unroutable ({@code mandatory}) is refused:
- * its events are rejected, the rest of the batch delivered. A NACK, a confirm timeout or a lost connection fails the
- * attempt retryably; the retry of the same batch sends only the messages the broker has not confirmed, with the same
- * message ids ({@link PublishState}). The connection is the sink's own: no automatic recovery, which would restart
- * the sequence numbers behind the sink's back; the core's retry with backoff reconnects.
+ * Publishes batches with publisher confirms over channels that only the worker uses ({@code channels}, one by default,
+ * so that events keep their order), streaming: {@code write}
+ * returns once a batch is published, and the broker's confirms, which come on the client's I/O thread, settle the
+ * batches in the background; persistent messages to durable queues are confirmed once stored. At most
+ * {@code confirmWindow} messages are in flight per channel, across batches. A settled batch is reported to the core: delivered,
+ * except the events of messages returned as unroutable ({@code mandatory}), which are rejected. A NACK, a lost
+ * connection or a confirm overdue by {@code confirmTimeout} makes the core flush the sink: it sends again, with the
+ * same message ids, only what the broker has not confirmed ({@link ConfirmTracker}). The connection is the sink's own:
+ * no automatic recovery, which would restart the sequence numbers behind the sink's back; the core's retry with backoff
+ * reconnects.
  */
-final class AmqpSink implements BatchSink<ILoggingEvent> {
+final class AmqpSink implements ConfirmingSink<ILoggingEvent> {
 
     private final AmqpSinkSettings settings;
     private final ContextAware status;
@@ -34,8 +37,15 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
     private final Object blockedMonitor = new Object();
     private volatile String blockedReason;
     private volatile Connection connection;
-    private volatile Channel channel;
-    private volatile PublishState current;
+    /** The publishing channels, empty when disconnected. */
+    private volatile List<Channel> channels = List.of();
+
+    private volatile Confirmations<ILoggingEvent> confirmations;
+    private final ConfirmTracker tracker;
+    /** Batches handed over and not yet reported, oldest first; the worker's. */
+    private final ArrayDeque<PublishState> outstanding = new ArrayDeque<>();
+    /** The batch being written, not yet handed over: the core's retry of the same events reuses it. */
+    private PublishState current;
 
     AmqpSink(AmqpSinkSettings settings, ContextAware status, String appenderName) {
         this.settings = settings;
@@ -43,6 +53,12 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
         this.appenderName = appenderName;
         this.builder = new MessageBuilder(
                 settings.topology(), settings.service(), settings.body(), settings.eventsPerMessage());
+        this.tracker = new ConfirmTracker(settings.mandatory(), this::report);
+    }
+
+    @Override
+    public void confirmTo(Confirmations<ILoggingEvent> confirmations) {
+        this.confirmations = confirmations;
     }
 
     @Override
@@ -59,40 +75,35 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
         }
         try {
             opened.addBlockedListener(this::blocked, this::unblocked);
-            Channel opening = opened.createChannel();
-            opening.confirmSelect();
-            opening.addConfirmListener(
-                    (sequence, multiple) -> {
-                        PublishState state = stateOn(opening);
-                        if (state != null) {
-                            state.acked(sequence, multiple);
-                        }
-                    },
-                    (sequence, multiple) -> {
-                        PublishState state = stateOn(opening);
-                        if (state != null) {
-                            state.nacked(sequence, multiple);
-                        }
-                    });
-            opening.addReturnListener(returned -> {
-                PublishState state = stateOn(opening);
-                if (state != null) {
-                    state.returned(
-                            returned.getProperties().getMessageId(),
-                            returned.getReplyCode() + " " + returned.getReplyText() + ": exchange '"
-                                    + returned.getExchange() + "', routing key '" + returned.getRoutingKey() + "'");
-                }
-            });
-            opening.addShutdownListener(cause -> channelLost(opening));
+            List<Channel> opening = new ArrayList<>(settings.channels());
+            for (int i = 0; i < settings.channels(); i++) {
+                opening.add(confirmingChannel(opened));
+            }
             if (settings.declare()) {
-                declare(opening);
+                declare(opening.get(0));
             }
             connection = opened;
-            channel = opening;
+            channels = List.copyOf(opening);
         } catch (IOException | RuntimeException e) {
             abort(opened);
             throw SinkException.retryable("cannot set up a channel on " + settings.displayUri(), e);
         }
+    }
+
+    /** A channel in confirm mode whose confirms, returns and closing go to the tracker. */
+    private Channel confirmingChannel(Connection opened) throws IOException {
+        Channel opening = opened.createChannel();
+        opening.confirmSelect();
+        opening.addConfirmListener(
+                (sequence, multiple) -> tracker.acked(opening, sequence, multiple),
+                (sequence, multiple) -> tracker.nacked(opening, sequence, multiple));
+        opening.addReturnListener(returned -> tracker.returned(
+                opening,
+                returned.getProperties().getMessageId(),
+                returned.getReplyCode() + " " + returned.getReplyText() + ": exchange '" + returned.getExchange()
+                        + "', routing key '" + returned.getRoutingKey() + "'"));
+        opening.addShutdownListener(cause -> tracker.channelLost(opening));
+        return opening;
     }
 
     private void declare(Channel opening) throws SinkException {
@@ -120,33 +131,109 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
         return String.valueOf(e);
     }
 
+    /**
+     * Publishes what earlier batches still have to send again, then this batch, and hands it over without waiting for
+     * its confirms.
+     */
     @Override
     public void write(List<ILoggingEvent> batch) throws Exception {
         PublishState state = stateFor(batch);
-        if (channel == null || !channel.isOpen()) {
+        current = state;
+        tracker.prune(outstanding);
+        long deadline = System.nanoTime() + settings.confirmTimeout().toNanos();
+        List<Channel> publishing = publishingChannels(deadline);
+        for (PublishState earlier : outstanding) {
+            publishOrThrow(earlier, publishing, deadline);
+        }
+        publishOrThrow(state, publishing, deadline);
+        current = null;
+        outstanding.add(state);
+        tracker.accept(state);
+    }
+
+    @Override
+    public boolean needsFlush() {
+        tracker.prune(outstanding);
+        return tracker.needsFlush(outstanding, settings.confirmTimeout().toNanos());
+    }
+
+    /** Sends again what the broker lost or refused, and waits until every handed-over batch is settled. */
+    @Override
+    public void flush() throws Exception {
+        tracker.prune(outstanding);
+        if (outstanding.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + settings.confirmTimeout().toNanos();
+        List<Channel> publishing = publishingChannels(deadline);
+        for (PublishState earlier : outstanding) {
+            publishOrThrow(earlier, publishing, deadline);
+        }
+        boolean confirmed = tracker.awaitNoneInFlight(deadline);
+        tracker.prune(outstanding);
+        if (!outstanding.isEmpty()) {
+            throw unfinished(publishing, confirmed);
+        }
+    }
+
+    /** The channels to publish on, connected if need be, once the broker does not block them. */
+    private List<Channel> publishingChannels(long deadline) throws SinkException, InterruptedException {
+        if (closedChannel(channels) != null || channels.isEmpty()) {
             disconnect();
             connect();
         }
-        long deadline = System.nanoTime() + settings.confirmTimeout().toNanos();
         awaitUnblocked(deadline);
-        Channel publishing = channel;
-        state.useChannel(publishing);
-        current = state;
-        if (!publishing.isOpen()) {
-            // Closed before this state was current: its shutdown listener told no one.
-            state.channelLost(publishing);
+        List<Channel> publishing = channels;
+        tracker.useChannels(publishing);
+        Channel closed = closedChannel(publishing);
+        if (closed != null) {
+            // Closed before the tracker knew it: its shutdown listener was ignored.
+            tracker.channelLost(closed);
         }
-        boolean confirmed = publish(state, publishing, deadline) && state.awaitConfirms(deadline);
-        if (state.done()) {
-            finish(state);
+        return publishing;
+    }
+
+    private static Channel closedChannel(List<Channel> channels) {
+        for (Channel channel : channels) {
+            if (!channel.isOpen()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    private void publishOrThrow(PublishState state, List<Channel> publishing, long deadline) throws Exception {
+        if (!publish(state, publishing, deadline)) {
+            throw unfinished(publishing, false);
+        }
+    }
+
+    /** Reports a settled batch to the core; on the client's I/O thread, or on the worker when it hands one over. */
+    private void report(PublishState state) {
+        Confirmations<ILoggingEvent> to = confirmations;
+        if (to == null) {
             return;
         }
-        throw unfinished(state, publishing, confirmed);
+        int refused = 0;
+        List<OutgoingMessage> messages = state.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            String reason = state.returnReason(i);
+            if (reason != null) {
+                SinkException cause = SinkException.permanent(
+                        settings.displayUri() + " returned the message as unroutable: " + reason, null);
+                for (int event : messages.get(i).events()) {
+                    to.rejected(state.event(event), cause);
+                    refused++;
+                }
+            }
+        }
+        to.delivered(state.eventCount() - refused);
     }
 
     /** Why the attempt ended with messages unconfirmed; drops the connection unless the broker only blocked it. */
-    private SinkException unfinished(PublishState state, Channel publishing, boolean confirmed) {
-        ShutdownSignalException closed = publishing.getCloseReason();
+    private SinkException unfinished(List<Channel> publishing, boolean confirmed) {
+        Channel closedChannel = closedChannel(publishing);
+        ShutdownSignalException closed = closedChannel == null ? null : closedChannel.getCloseReason();
         String blocked = blockedReason;
         String why;
         if (closed != null) {
@@ -163,7 +250,7 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
                     + " error)";
         }
         return SinkException.retryable(
-                settings.displayUri() + ": " + state.progress() + "; " + why
+                settings.displayUri() + ": " + progress() + "; " + why
                         + "; the retry sends only those, with the same message ids",
                 closed);
     }
@@ -187,6 +274,15 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
                 : "";
     }
 
+    /** Where the messages of the outstanding batches and of the batch being written stand, for status messages. */
+    private String progress() {
+        List<PublishState> states = new ArrayList<>(outstanding);
+        if (current != null) {
+            states.add(current);
+        }
+        return tracker.progress(states);
+    }
+
     /** The state of this batch: the previous attempt's if this is a retry of the same events, else a new one. */
     private PublishState stateFor(List<ILoggingEvent> batch) {
         PublishState state = current;
@@ -194,55 +290,36 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
     }
 
     /** Publishes what is unsent within the window; false if the deadline passed or the broker blocked first. */
-    private boolean publish(PublishState state, Channel publishing, long deadline) throws Exception {
-        for (int index : state.unsent()) {
-            if (blockedReason != null || !state.awaitWindow(settings.confirmWindow(), deadline)) {
+    private boolean publish(PublishState state, List<Channel> publishing, long deadline) throws Exception {
+        for (int index : tracker.unsent(state)) {
+            int lane = blockedReason != null ? -1 : tracker.awaitRoom(settings.confirmWindow(), deadline);
+            if (lane < 0) {
                 return false;
             }
             OutgoingMessage message = state.messages().get(index);
-            long sequence = publishing.getNextPublishSeqNo();
-            state.sending(index, sequence);
+            Channel channel = publishing.get(lane);
+            long sequence = channel.getNextPublishSeqNo();
+            tracker.sending(state, index, lane, sequence);
             try {
-                publishing.basicPublish(
+                channel.basicPublish(
                         settings.topology().exchange(),
                         message.routingKey(),
                         settings.mandatory(),
                         message.properties(),
                         message.body());
             } catch (IOException | RuntimeException e) {
-                state.notSent(index, sequence);
+                tracker.notSent(lane, sequence);
                 disconnect();
                 throw SinkException.retryable(
                         "publishing to " + settings.displayUri() + " failed"
                                 + (e instanceof ShutdownSignalException closed
                                         ? ", the channel was closed: " + closeReason(closed) + hint(closed)
                                         : "")
-                                + ": " + state.progress() + "; the retry sends only those, with the same message ids",
+                                + ": " + progress() + "; the retry sends only those, with the same message ids",
                         e);
             }
         }
         return true;
-    }
-
-    /** The batch is settled: delivered, except the events of returned messages, which are refused. */
-    private void finish(PublishState state) throws PartialWriteException {
-        current = null;
-        Map<Integer, String> returns = state.returns();
-        if (returns.isEmpty()) {
-            return;
-        }
-        Map<Integer, Throwable> refused = new TreeMap<>();
-        returns.forEach((index, reason) -> {
-            SinkException cause = SinkException.permanent(
-                    settings.displayUri() + " returned the message as unroutable: " + reason, null);
-            for (int event : state.messages().get(index).events()) {
-                refused.put(event, cause);
-            }
-        });
-        throw new PartialWriteException(
-                refused.size() + " events were unroutable on " + settings.displayUri() + ": "
-                        + returns.values().iterator().next(),
-                refused);
     }
 
     private void awaitUnblocked(long deadline) throws SinkException, InterruptedException {
@@ -276,24 +353,11 @@ final class AmqpSink implements BatchSink<ILoggingEvent> {
         status.addInfo("Appender [" + appenderName + "]: " + settings.displayUri() + " has unblocked the connection.");
     }
 
-    /** The batch being published on {@code from}, or null: confirms and returns of a replaced channel are stale. */
-    private PublishState stateOn(Channel from) {
-        PublishState state = current;
-        return state != null && from == channel ? state : null;
-    }
-
-    private void channelLost(Channel lost) {
-        PublishState state = current;
-        if (state != null) {
-            state.channelLost(lost);
-        }
-    }
-
     /** Drops the connection; the next write opens a new one. */
     private void disconnect() {
         Connection open = connection;
         connection = null;
-        channel = null;
+        channels = List.of();
         synchronized (blockedMonitor) {
             blockedReason = null;
         }

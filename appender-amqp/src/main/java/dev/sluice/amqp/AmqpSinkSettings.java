@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * What the worker needs: a configured connection factory and the addresses to try in order, how to name and declare
- * the topology, how events become messages, and the confirm window and timeout.
+ * the topology, how events become messages, how many channels publish, and the confirm window (per channel) and
+ * timeout.
  */
 record AmqpSinkSettings(
         ConnectionFactory factory,
@@ -22,5 +23,6 @@ record AmqpSinkSettings(
         Function<ILoggingEvent, byte[]> body,
         int eventsPerMessage,
         boolean mandatory,
+        int channels,
         int confirmWindow,
         Duration confirmTimeout) {}

@@ -2,25 +2,17 @@ package dev.sluice.amqp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Where each message of one batch stands with the broker, across the attempts at that batch: not sent, in flight
- * under a publish sequence number of the current channel, confirmed, or returned as unroutable. The worker publishes
- * and waits; the client's I/O thread reports confirms and returns. A retry sends only what is neither confirmed nor
- * in flight on the same channel, so an attempt that failed halfway does not send again what the broker already has.
- *
- * <p>A returned message is followed by the broker's ack for it: it counts as done, refused. A NACKed message is sent
- * again. When the channel is replaced, the messages in flight on the old one are sent again (sequence numbers start
- * over on a new channel, so their confirms can never come).
+ * Where each message of one batch stands with the broker: not sent, in flight, confirmed, or returned as unroutable.
+ * The batch's events are kept (a copy) so that the sink can recognise the core retrying the same batch and can name
+ * the events of returned messages. Guarded by the {@link ConfirmTracker} that owns the channel's messages in flight:
+ * every method except the constructor, {@link #isFor(List)} and {@link #messages()} is called holding its lock.
  */
 final class PublishState {
 
-    private enum Stage {
+    enum Stage {
         NOT_SENT,
         IN_FLIGHT,
         CONFIRMED,
@@ -31,11 +23,10 @@ final class PublishState {
     private final List<OutgoingMessage> messages;
     private final Stage[] stages;
     private final String[] returnReasons;
-    private final Map<String, Integer> byMessageId;
-    private final TreeMap<Long, Integer> inFlight = new TreeMap<>();
-    private Object channel;
-    private boolean channelLost;
-    private int nacks;
+    private int open;
+    private int notSent;
+    private boolean accepted;
+    private boolean reported;
 
     /** @param events the batch, whose retries this state serves; {@code messages} carry its events */
     PublishState(List<?> events, List<OutgoingMessage> messages) {
@@ -44,10 +35,8 @@ final class PublishState {
         this.stages = new Stage[messages.size()];
         this.returnReasons = new String[messages.size()];
         Arrays.fill(stages, Stage.NOT_SENT);
-        this.byMessageId = new HashMap<>();
-        for (int i = 0; i < messages.size(); i++) {
-            byMessageId.put(messages.get(i).messageId(), i);
-        }
+        this.open = messages.size();
+        this.notSent = messages.size();
     }
 
     /** Whether {@code batch} holds the very same events, in order: the core retrying this batch. */
@@ -67,35 +56,19 @@ final class PublishState {
         return messages;
     }
 
-    /**
-     * Starts an attempt on {@code current}: if the channel is not the one the messages in flight were sent on,
-     * they are to be sent again.
-     */
-    synchronized void useChannel(Object current) {
-        if (channel != current) {
-            for (int index : inFlight.values()) {
-                if (stages[index] == Stage.IN_FLIGHT) {
-                    stages[index] = Stage.NOT_SENT;
-                }
-            }
-            inFlight.clear();
-            channel = current;
-            channelLost = false;
-        }
+    @SuppressWarnings("unchecked")
+    <E> E event(int index) {
+        return (E) events.get(index);
     }
 
-    /** The channel closed: its messages in flight will never be confirmed, so waiting for them ends. */
-    synchronized void channelLost(Object lost) {
-        if (lost == channel) {
-            channelLost = true;
-            notifyAll();
-        }
+    int eventCount() {
+        return events.size();
     }
 
-    /** The messages to send in this attempt, in order. */
-    synchronized List<Integer> unsent() {
-        List<Integer> unsent = new ArrayList<>();
-        for (int i = 0; i < stages.length; i++) {
+    /** The messages to send, in order. */
+    List<Integer> unsent() {
+        List<Integer> unsent = new ArrayList<>(notSent);
+        for (int i = 0; i < stages.length && unsent.size() < notSent; i++) {
             if (stages[i] == Stage.NOT_SENT) {
                 unsent.add(i);
             }
@@ -103,104 +76,80 @@ final class PublishState {
         return unsent;
     }
 
-    /** Waits until fewer than {@code window} messages are in flight; false at the deadline or when the channel closed. */
-    synchronized boolean awaitWindow(int window, long deadlineNanos) throws InterruptedException {
-        return awaitInFlightBelow(window, deadlineNanos);
+    boolean hasUnsent() {
+        return notSent > 0;
     }
 
-    /** Waits until no message is in flight; false at the deadline or when the channel closed. */
-    synchronized boolean awaitConfirms(long deadlineNanos) throws InterruptedException {
-        return awaitInFlightBelow(1, deadlineNanos);
+    Stage stage(int index) {
+        return stages[index];
     }
 
-    private boolean awaitInFlightBelow(int limit, long deadlineNanos) throws InterruptedException {
-        while (inFlight.size() >= limit) {
-            if (channelLost) {
-                return false;
-            }
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+    void sending(int index) {
+        move(index, Stage.IN_FLIGHT);
+    }
+
+    /** Not sent after all (the publish call failed), NACKed, or lost with its channel: to be sent again. */
+    void unsend(int index) {
+        if (stages[index] == Stage.IN_FLIGHT) {
+            move(index, Stage.NOT_SENT);
         }
-        return true;
     }
 
-    /** Records that message {@code index} is published under {@code sequence}; call before basicPublish. */
-    synchronized void sending(int index, long sequence) {
-        stages[index] = Stage.IN_FLIGHT;
-        inFlight.put(sequence, index);
-    }
-
-    /** The publish call failed: the message was not sent. */
-    synchronized void notSent(int index, long sequence) {
-        inFlight.remove(sequence);
-        stages[index] = Stage.NOT_SENT;
-        notifyAll();
-    }
-
-    synchronized void acked(long sequence, boolean multiple) {
-        settle(sequence, multiple, true);
-    }
-
-    synchronized void nacked(long sequence, boolean multiple) {
-        settle(sequence, multiple, false);
-    }
-
-    private void settle(long sequence, boolean multiple, boolean ack) {
-        Map<Long, Integer> settled = multiple ? inFlight.headMap(sequence, true) : single(sequence);
-        for (int index : settled.values()) {
-            if (stages[index] == Stage.IN_FLIGHT) {
-                stages[index] = ack ? Stage.CONFIRMED : Stage.NOT_SENT;
-                nacks += ack ? 0 : 1;
-            }
+    /** The broker's ack; a returned message stays returned (its ack follows the return). */
+    void confirmed(int index) {
+        if (stages[index] == Stage.IN_FLIGHT) {
+            move(index, Stage.CONFIRMED);
         }
-        settled.clear();
-        notifyAll();
     }
 
-    private Map<Long, Integer> single(long sequence) {
-        return inFlight.containsKey(sequence) ? inFlight.subMap(sequence, true, sequence, true) : Map.of();
-    }
-
-    /** The broker returned the message as unroutable; its ack follows. Unknown ids (an earlier batch's) are ignored. */
-    synchronized void returned(String messageId, String reason) {
-        Integer index = messageId == null ? null : byMessageId.get(messageId);
-        if (index != null && stages[index] == Stage.IN_FLIGHT) {
-            stages[index] = Stage.RETURNED;
+    void returned(int index, String reason) {
+        if (stages[index] == Stage.IN_FLIGHT) {
+            move(index, Stage.RETURNED);
             returnReasons[index] = reason;
         }
     }
 
-    /** Whether every message is confirmed or returned. */
-    synchronized boolean done() {
-        for (Stage stage : stages) {
-            if (stage == Stage.NOT_SENT || stage == Stage.IN_FLIGHT) {
-                return false;
-            }
-        }
-        return true;
+    private void move(int index, Stage to) {
+        Stage from = stages[index];
+        stages[index] = to;
+        notSent += (to == Stage.NOT_SENT ? 1 : 0) - (from == Stage.NOT_SENT ? 1 : 0);
+        open -= settled(to) && !settled(from) ? 1 : 0;
     }
 
-    /** The returned messages, by index, with the broker's reason. */
-    synchronized Map<Integer, String> returns() {
-        Map<Integer, String> returns = new TreeMap<>();
-        for (int i = 0; i < stages.length; i++) {
-            if (stages[i] == Stage.RETURNED) {
-                returns.put(i, returnReasons[i]);
-            }
-        }
-        return returns;
+    private static boolean settled(Stage stage) {
+        return stage == Stage.CONFIRMED || stage == Stage.RETURNED;
     }
 
-    /** How many messages are neither confirmed nor returned, and how many NACKs came so far: for status messages. */
-    synchronized String progress() {
-        int open = 0;
-        for (Stage stage : stages) {
-            open += stage == Stage.NOT_SENT || stage == Stage.IN_FLIGHT ? 1 : 0;
+    /** Every message confirmed or returned. */
+    boolean isDone() {
+        return open == 0;
+    }
+
+    /** Messages neither confirmed nor returned. */
+    int openMessages() {
+        return open;
+    }
+
+    /** The core has handed the batch over: the sink now reports it. */
+    void accept() {
+        accepted = true;
+    }
+
+    /** Whether the batch is accepted and settled but not yet reported; marks it reported if so. */
+    boolean takeReport() {
+        if (accepted && open == 0 && !reported) {
+            reported = true;
+            return true;
         }
-        return open + " of " + stages.length + " messages unconfirmed (" + inFlight.size() + " in flight, " + nacks
-                + " NACKs so far)";
+        return false;
+    }
+
+    boolean isReported() {
+        return reported;
+    }
+
+    /** The broker's reason for returning message {@code index}, or null. */
+    String returnReason(int index) {
+        return returnReasons[index];
     }
 }

@@ -93,6 +93,30 @@ class AmqpAppenderIT {
         StatusAssertions.assertNoErrors(logback.context());
     }
 
+    /** Three channels: every event confirmed and stored once; order across channels is not promised. */
+    @Test
+    void severalChannelsDeliverEveryEventOnce() {
+        AmqpAppender appender = AmqpTestSupport.configure(
+                logback, BROKER.uri(), service, "<channels>3</channels><confirmWindow>16</confirmWindow>");
+        int total = 3000;
+        AmqpTestSupport.log(logback.logger("app.channels"), 0, total);
+        AppenderStatsMXBean stats = appender.getStats();
+        await().atMost(60, TimeUnit.SECONDS).until(() -> stats.getDelivered() == total);
+
+        List<GetResponse> messages = AmqpTestSupport.drain(channel, service + "_info_logs");
+        Set<String> ids = new HashSet<>();
+        Set<String> texts = new HashSet<>();
+        for (GetResponse message : messages) {
+            assertThat(ids.add(message.getProps().getMessageId())).isTrue();
+            texts.add(AmqpTestSupport.event(message).getFormattedMessage());
+        }
+        assertThat(messages).hasSize(total);
+        assertThat(texts).isEqualTo(AmqpTestSupport.events(0, total));
+        assertThat(stats.getDropped()).isZero();
+        assertThat(stats.getUnconfirmed()).isZero();
+        StatusAssertions.assertNoErrors(logback.context());
+    }
+
     @Test
     void declaredQueuesCarryLogHivesArguments() throws Exception {
         AmqpTestSupport.configure(logback, BROKER.uri(), service, "");

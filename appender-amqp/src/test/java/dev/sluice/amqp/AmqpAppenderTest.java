@@ -65,6 +65,7 @@ class AmqpAppenderTest {
             a.setLevelNames("CAPS");
             a.setEventsPerMessage(0);
             a.setConfirmWindow(0);
+            a.setChannels(17);
             a.setMaxLength(-1);
             a.setQueueType("stream");
             a.setOverflow("drop-tail");
@@ -75,6 +76,7 @@ class AmqpAppenderTest {
         assertRefused(appender, "levelNames must be one of \\[LOGBACK, PYTHON\\], was 'CAPS'");
         assertRefused(appender, "eventsPerMessage must be at least 1, was 0");
         assertRefused(appender, "confirmWindow must be at least 1, was 0");
+        assertRefused(appender, "channels must be between 1 and 16, was 17");
         assertRefused(appender, "maxLength must not be negative, was -1");
         assertRefused(appender, "queueType must be classic or quorum, was 'stream'");
         assertRefused(appender, "overflow must be drop-head, reject-publish or reject-publish-dlx, was 'drop-tail'");

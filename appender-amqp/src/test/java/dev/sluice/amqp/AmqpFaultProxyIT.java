@@ -50,13 +50,23 @@ class AmqpFaultProxyIT {
 
     @Test
     void connectionsCutMidStreamLoseNothing() throws Exception {
+        cutMidStream("", "cuts");
+    }
+
+    /** Three channels publish in parallel: each cut loses the confirms of three windows, and still no event. */
+    @Test
+    void connectionsCutMidStreamLoseNothingOverThreeChannels() throws Exception {
+        cutMidStream("<channels>3</channels>", "cuts, 3 channels");
+    }
+
+    private void cutMidStream(String settings, String label) throws Exception {
         int total = 30_000;
         int cuts = 5;
         AmqpAppender appender = AmqpTestSupport.configure(
                 logback,
                 AmqpTestSupport.uriVia(BROKER, proxy.host(), proxy.port()),
                 queues.service(),
-                "<queueSize>" + total + "</queueSize>" + FAST_FAILURE);
+                "<queueSize>" + total + "</queueSize>" + FAST_FAILURE + settings);
         AppenderStatsMXBean stats = appender.getStats();
         AmqpTestSupport.log(logback.logger("app.cut"), 0, total);
         for (int cut = 1; cut <= cuts; cut++) {
@@ -68,8 +78,8 @@ class AmqpFaultProxyIT {
         }
         ReadBack read = AmqpTestSupport.awaitAllButOverflow(stats, queues, total, 0);
         assertThat(proxy.acceptedCount()).as("connections through the proxy").isGreaterThan(cuts);
-        System.out.println("AmqpFaultProxyIT cuts: " + cuts + " cuts, " + proxy.acceptedCount() + " connections; "
-                + AmqpTestSupport.counters(stats) + "; read back: " + read);
+        System.out.println("AmqpFaultProxyIT " + label + ": " + cuts + " cuts, " + proxy.acceptedCount()
+                + " connections; " + AmqpTestSupport.counters(stats) + "; read back: " + read);
     }
 
     @Test

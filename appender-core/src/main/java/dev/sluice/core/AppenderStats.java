@@ -1,6 +1,7 @@
 package dev.sluice.core;
 
 import java.util.concurrent.BlockingQueue;
+import java.util.function.LongSupplier;
 
 /** A live read-only view of one pipeline's counters and gauges; what JMX and the appender getters show. */
 final class AppenderStats implements AppenderStatsMXBean {
@@ -9,12 +10,19 @@ final class AppenderStats implements AppenderStatsMXBean {
     private final BlockingQueue<?> queue;
     private final int capacity;
     private final BatchSink<?> sink;
+    private final LongSupplier unconfirmed;
 
-    AppenderStats(PipelineCounters counters, BlockingQueue<?> queue, int capacity, BatchSink<?> sink) {
+    AppenderStats(
+            PipelineCounters counters,
+            BlockingQueue<?> queue,
+            int capacity,
+            BatchSink<?> sink,
+            LongSupplier unconfirmed) {
         this.counters = counters;
         this.queue = queue;
         this.capacity = capacity;
         this.sink = sink;
+        this.unconfirmed = unconfirmed;
     }
 
     @Override
@@ -83,6 +91,11 @@ final class AppenderStats implements AppenderStatsMXBean {
     }
 
     @Override
+    public long getUnconfirmed() {
+        return unconfirmed.getAsLong();
+    }
+
+    @Override
     public int getQueueCapacity() {
         return capacity;
     }
@@ -99,6 +112,6 @@ final class AppenderStats implements AppenderStatsMXBean {
                 + " (queue_full=" + getDroppedQueueFull() + ", discarded_by_level=" + getDroppedDiscardedByLevel()
                 + ", feedback=" + getDroppedFeedback() + ", shutdown=" + getDroppedShutdown()
                 + ", rejected_by_sink=" + getDroppedRejectedBySink() + "), failedAttempts=" + getFailedAttempts()
-                + ", retries=" + getRetries() + ", queueDepth=" + getQueueDepth();
+                + ", retries=" + getRetries() + ", queueDepth=" + getQueueDepth() + ", unconfirmed=" + getUnconfirmed();
     }
 }

@@ -40,6 +40,12 @@ public interface AppenderStatsMXBean {
     /** Events waiting in the queue now. */
     int getQueueDepth();
 
+    /**
+     * Events the sink has sent and its destination has not yet confirmed (RabbitMQ's publisher confirms): counted as
+     * delivered or dropped once it has. Always 0 for sinks that confirm before their write returns.
+     */
+    long getUnconfirmed();
+
     int getQueueCapacity();
 
     /** Whether the sink reports a live connection to its destination. */

@@ -15,7 +15,8 @@ import java.util.function.BooleanSupplier;
  * {@link OverflowPolicy#DROP}; every event is counted exactly once as delivered or as dropped for one
  * {@link DropReason}. A failed write is retried as the same batch (order kept, nothing duplicated by the pipeline);
  * a permanently failing batch is written again event by event so that only the poison event is lost, unless the sink
- * names the refused events itself ({@link PartialWriteException}).
+ * names the refused events itself ({@link PartialWriteException}). A {@link ConfirmingSink} reports delivery later, from
+ * any thread: its events stay counted as pending until then, and the worker flushes it when it asks and at stop.
  *
  * @param <E> the event type
  */
@@ -41,6 +42,10 @@ final class EventPipeline<E> {
     private final String appenderName;
     private final PipelineSettings settings;
     private final BatchSink<E> sink;
+    /** The sink, if it confirms asynchronously, and what it has accepted but not reported; else both null. */
+    private final ConfirmingSink<E> confirming;
+
+    private final PendingConfirmations<E> confirmations;
     private final ContextAware status;
     private final ArrayBlockingQueue<Object> queue;
     private final PipelineCounters counters = new PipelineCounters();
@@ -76,7 +81,15 @@ final class EventPipeline<E> {
         this.afterClose = afterClose;
         this.failures = new FailureReporter(status, appenderName);
         this.dropReporter = new DropReporter(status, appenderName, settings.droppedWarnFrequency());
-        this.stats = new AppenderStats(counters, queue, settings.queueSize(), sink);
+        if (sink instanceof ConfirmingSink<E> confirmingSink) {
+            this.confirming = confirmingSink;
+            this.confirmations = new PendingConfirmations<>(counters, this::rejected);
+            confirmingSink.confirmTo(confirmations);
+        } else {
+            this.confirming = null;
+            this.confirmations = null;
+        }
+        this.stats = new AppenderStats(counters, queue, settings.queueSize(), sink, this::unconfirmed);
         this.worker = new Thread(this::run, threadName);
         this.worker.setDaemon(true);
     }
@@ -91,6 +104,11 @@ final class EventPipeline<E> {
 
     boolean isWorkerThread() {
         return Thread.currentThread() == worker;
+    }
+
+    /** Events a {@link ConfirmingSink} has accepted and not yet reported. */
+    private long unconfirmed() {
+        return confirmations == null ? 0 : confirmations.pending();
     }
 
     int remainingCapacity() {
@@ -197,19 +215,25 @@ final class EventPipeline<E> {
     private void reportUnfinishedStop() {
         terminated = true;
         int stuck = inFlight;
+        long unconfirmed = unconfirmed();
         long fromQueue = dropLeftovers();
-        if (stuck + fromQueue == 0) {
+        if (stuck + fromQueue + unconfirmed == 0) {
             status.addWarn("Appender [" + appenderName + "] delivered every event but its sink had not closed"
                     + " within shutdownGracePeriod ("
                     + settings.shutdownGracePeriod().toMillis() + " ms). "
                     + stats);
             return;
         }
-        status.addWarn("Appender [" + appenderName + "] stopped with " + (fromQueue + stuck)
+        status.addWarn("Appender [" + appenderName + "] stopped with " + (fromQueue + stuck + unconfirmed)
                 + " undelivered events after shutdownGracePeriod ("
                 + settings.shutdownGracePeriod().toMillis()
                 + " ms): " + fromQueue + " dropped from the queue (shutdown), " + stuck
-                + " in a sink write that has not returned and are counted when it does. " + stats);
+                + " in a sink write that has not returned and are counted when it does"
+                + (unconfirmed > 0
+                        ? ", " + unconfirmed + " sent and not yet confirmed, counted as dropped (shutdown) unless"
+                                + " confirmed before the sink closes"
+                        : "")
+                + ". " + stats);
     }
 
     private void run() {
@@ -221,6 +245,9 @@ final class EventPipeline<E> {
             terminated = true;
             dropLeftovers();
             closeSink();
+            if (confirmations != null) {
+                confirmations.close();
+            }
             runAfterClose();
         }
     }
@@ -258,6 +285,7 @@ final class EventPipeline<E> {
         while (true) {
             Object first = takeFirst();
             if (first == null && stopping) {
+                flushBeforeStop();
                 return;
             }
             uncounted = NOT_DELIVERING;
@@ -272,6 +300,9 @@ final class EventPipeline<E> {
                     deliver(batch);
                 }
                 dropReporter.summarizeIfQuiet(counters.droppedTotal());
+                if (confirming != null && confirming.needsFlush()) {
+                    flush();
+                }
                 if (!stopping) {
                     maintain();
                 }
@@ -284,6 +315,32 @@ final class EventPipeline<E> {
             }
             if (stopping && pastStopDeadline()) {
                 return;
+            }
+        }
+    }
+
+    /** Waits, within the grace period, until the sink has reported every event it accepted. */
+    private void flushBeforeStop() {
+        if (confirmations != null && confirmations.pending() > 0) {
+            flush();
+        }
+    }
+
+    /** Flushes a {@link ConfirmingSink}, retrying with backoff; gives up only when stopping, at the deadline. */
+    private void flush() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                confirming.flush();
+                failures.succeeded("get the events it sent confirmed", attempt - 1);
+                return;
+            } catch (Throwable failure) {
+                counters.onFailedAttempt();
+                failures.failed(
+                        "get " + confirmations.pending() + " events it sent confirmed", attempt, queue.size(), failure);
+                if (!pauseBeforeRetry(attempt, () -> false)) {
+                    return; // stopping, past the deadline: what is pending counts as shutdown when the sink closes
+                }
+                counters.onRetry();
             }
         }
     }
@@ -375,7 +432,7 @@ final class EventPipeline<E> {
     private Throwable write(List<E> batch) {
         for (int attempt = 1; ; attempt++) {
             try {
-                sink.write(batch);
+                handOver(batch);
             } catch (PartialWriteException partial) {
                 if (!namesEventsOf(partial, batch)) {
                     counters.onFailedAttempt();
@@ -400,10 +457,27 @@ final class EventPipeline<E> {
                 counters.onFailedAttempt();
                 return failure;
             }
-            counters.onDelivered(batch.size());
-            uncounted -= batch.size();
+            if (confirming == null) {
+                counters.onDelivered(batch.size());
+            }
+            uncounted -= batch.size(); // delivered, or pending in confirmations
             failures.succeeded("deliver a batch of " + batch.size() + " events", attempt - 1);
             return null;
+        }
+    }
+
+    /** Writes the batch; a {@link ConfirmingSink}'s events are pending from before the call, unless it throws. */
+    private void handOver(List<E> batch) throws Exception {
+        if (confirming == null) {
+            sink.write(batch);
+            return;
+        }
+        confirmations.expect(batch.size());
+        try {
+            sink.write(batch);
+        } catch (Throwable failure) {
+            confirmations.expect(-batch.size());
+            throw failure;
         }
     }
 
@@ -426,7 +500,13 @@ final class EventPipeline<E> {
     }
 
     private void reject(E event, Throwable cause) {
-        count(DropReason.REJECTED_BY_SINK, 1);
+        uncounted--;
+        rejected(event, cause);
+    }
+
+    /** Counts and reports one event the sink refused; also called by {@link ConfirmingSink}s, from any thread. */
+    private void rejected(E event, Throwable cause) {
+        counters.onDropped(DropReason.REJECTED_BY_SINK, 1);
         long n = rejectedReported.incrementAndGet();
         if (Long.bitCount(n) == 1) {
             status.addError(

@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code bench.eventsPerMessage}</td><td>100</td><td>{@code eventsPerMessage} of {@code sluice-batched}</td></tr>
  *   <tr><td>{@code bench.confirmWindow}</td><td>256</td><td>the appender's {@code confirmWindow} and PerfTest's
  *       {@code -c}</td></tr>
- *   <tr><td>{@code bench.mandatory}</td><td>true</td><td>the appender's {@code mandatory}</td></tr>
+ *   <tr><td>{@code bench.mandatory}</td><td>true</td><td>the appender's {@code mandatory}, and PerfTest's
+ *       {@code -f mandatory}</td></tr>
+ *   <tr><td>{@code bench.channels}</td><td>1</td><td>the appender's {@code channels}, and PerfTest's producers
+ *       ({@code -x}), each with the confirm window; above 1, the BENCH names say {@code -c<channels>}</td></tr>
  *   <tr><td>{@code bench.batchSize}</td><td>the appender's (2048)</td><td>the appender's {@code batchSize}</td></tr>
  * </table>
  */
@@ -82,7 +85,7 @@ public final class AmqpBench {
     private AmqpBench() {}
 
     /** The appender's settings of one run. */
-    record SluiceSettings(int eventsPerMessage, int confirmWindow, int batchSize) {}
+    record SluiceSettings(int eventsPerMessage, boolean mandatory, int channels, int confirmWindow, int batchSize) {}
 
     public static void main(String[] args) throws Exception {
         String uri = System.getProperty("bench.uri", AmqpAppender.DEFAULT_URI);
@@ -93,11 +96,21 @@ public final class AmqpBench {
         int eventsPerMessage = BenchReport.intSetting("bench.eventsPerMessage", 100);
         int confirmWindow = BenchReport.intSetting("bench.confirmWindow", AmqpAppender.DEFAULT_CONFIRM_WINDOW);
         int batchSize = BenchReport.intSetting("bench.batchSize", 0);
+        int channels = BenchReport.intSetting("bench.channels", AmqpAppender.DEFAULT_CHANNELS);
+        boolean mandatory = Boolean.parseBoolean(System.getProperty("bench.mandatory", "true"));
         List<Integer> threads = BenchReport.intList("bench.threads", "1,4");
         Set<String> impls = Set.copyOf(BenchReport.list("bench.impl", String.join(",", IMPLS)));
-        if (events < 1 || peerEvents < 1 || rounds < 1 || warmup < 0 || eventsPerMessage < 2 || confirmWindow < 1) {
-            throw new IllegalArgumentException("bench.events, bench.peerEvents, bench.rounds and bench.confirmWindow"
-                    + " must be at least 1, bench.eventsPerMessage at least 2, bench.warmup at least 0");
+        if (events < 1
+                || peerEvents < 1
+                || rounds < 1
+                || warmup < 0
+                || eventsPerMessage < 2
+                || confirmWindow < 1
+                || channels < 1
+                || events % channels != 0) {
+            throw new IllegalArgumentException("bench.events, bench.peerEvents, bench.rounds, bench.channels and"
+                    + " bench.confirmWindow must be at least 1, bench.eventsPerMessage at least 2, bench.warmup at"
+                    + " least 0, and bench.events a multiple of bench.channels");
         }
         if (threads.isEmpty()) {
             throw new IllegalArgumentException("bench.threads must list counts of at least 1");
@@ -112,7 +125,7 @@ public final class AmqpBench {
         System.out.printf(
                 Locale.ROOT,
                 "# events=%d peerEvents=%d warmup=%d rounds=%d threads=%s impl=%s eventsPerMessage=%d"
-                        + " confirmWindow=%d batchSize=%s%n",
+                        + " mandatory=%s channels=%d confirmWindow=%d batchSize=%s%n",
                 events,
                 peerEvents,
                 warmup,
@@ -120,13 +133,15 @@ public final class AmqpBench {
                 threads,
                 impls,
                 eventsPerMessage,
+                mandatory,
+                channels,
                 confirmWindow,
                 batchSize > 0 ? Integer.toString(batchSize) : "default");
 
         List<Config> configs = new ArrayList<>();
         for (String impl : IMPLS) {
             if (impls.contains(impl)) {
-                for (int n : impl.equals(LIMIT) ? List.of(1) : threads) {
+                for (int n : impl.equals(LIMIT) ? List.of(channels) : threads) {
                     configs.add(new Config(impl, n));
                 }
             }
@@ -156,15 +171,23 @@ public final class AmqpBench {
                     System.gc();
                     Result result = switch (config.impl()) {
                         case SLUICE ->
-                            SluiceRun.run(broker, events, config.n(), new SluiceSettings(1, confirmWindow, batchSize));
+                            SluiceRun.run(
+                                    broker,
+                                    events,
+                                    config.n(),
+                                    new SluiceSettings(1, mandatory, channels, confirmWindow, batchSize));
                         case BATCHED ->
                             SluiceRun.run(
                                     broker,
                                     events,
                                     config.n(),
-                                    new SluiceSettings(eventsPerMessage, confirmWindow, batchSize));
+                                    new SluiceSettings(
+                                            eventsPerMessage, mandatory, channels, confirmWindow, batchSize));
                         case PEER -> SpringRun.run(broker, peerEvents, config.n());
-                        default -> PerfTestLimit.run(broker, events, bodyBytes, confirmWindow);
+                        default ->
+                            PerfTestLimit.run(
+                                    broker,
+                                    new PerfTestLimit.Settings(events, bodyBytes, mandatory, channels, confirmWindow));
                     };
                     line.append(String.format(
                             Locale.ROOT,
@@ -182,7 +205,8 @@ public final class AmqpBench {
 
         System.out.println();
         System.out.print(table(results));
-        Config limit = new Config(LIMIT, 1);
+        Config limit = new Config(LIMIT, channels);
+        String prefix = channels == 1 ? "amqp" : "amqp-c" + channels;
         List<String> benchLines = new ArrayList<>();
         for (int count : threads) {
             Config ours = new Config(SLUICE, count);
@@ -190,20 +214,20 @@ public final class AmqpBench {
             pairedRatio(results, ours, limit);
             pairedRatio(results, ours, new Config(PEER, count));
             pairedRatio(results, batched, limit);
-            benchLine(benchLines, results, "amqp-t" + count, ours, limit);
-            benchLine(benchLines, results, "amqp-t" + count, ours, new Config(PEER, count));
-            benchLine(benchLines, results, "amqp-batched-t" + count, batched, limit);
+            benchLine(benchLines, results, prefix + "-t" + count, ours, limit);
+            benchLine(benchLines, results, prefix + "-t" + count, ours, new Config(PEER, count));
+            benchLine(benchLines, results, prefix + "-batched-t" + count, batched, limit);
         }
         System.out.println(
                 "# goals: amqp-t* vs perftest >= 0.9, amqp-t* vs spring >= 1, amqp-batched-t* vs perftest" + " >= 5");
         benchLines.forEach(System.out::println);
     }
 
-    /** A contestant and its thread count (PerfTest: its one producer). */
+    /** A contestant and its thread count (PerfTest: its producers, one per channel of Sluice's). */
     record Config(String impl, int n) {
 
         String label() {
-            return impl.equals(LIMIT) ? LIMIT + "-x1" : impl + "-t" + n;
+            return impl.equals(LIMIT) ? LIMIT + "-x" + n : impl + "-t" + n;
         }
     }
 

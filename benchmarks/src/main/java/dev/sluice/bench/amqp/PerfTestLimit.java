@@ -13,13 +13,14 @@ import java.util.regex.Pattern;
 
 /**
  * The practical limit: RabbitMQ PerfTest ({@code com.rabbitmq:perf-test}, run in this JVM through
- * {@link PerfTest#main(String[], PerfTest.PerfTestOptions)}) with one producer and no consumer, publishing
- * {@code count} persistent messages of Sluice's mean body size with the same confirm window, to a durable queue of
- * its own with LogHive's arguments:
+ * {@link PerfTest#main(String[], PerfTest.PerfTestOptions)}) with one producer per channel of Sluice's (one by default)
+ * and no consumer, publishing {@code count} persistent messages of Sluice's mean body size, mandatory if Sluice's are,
+ * with the same confirm window per producer, to a durable queue of its own with LogHive's arguments:
  *
  * <pre>
- * -x 1 -y 0 -s &lt;size&gt; -f persistent -c &lt;window&gt; -C &lt;count&gt; -e perf.logs -t direct -k perfsvc.info
- * -u perfsvc_info_logs -ad false -qa x-message-ttl=604800000,x-max-length=1000000
+ * -x &lt;producers&gt; -y 0 -s &lt;size&gt; -f persistent [-f mandatory] -c &lt;window&gt; -C &lt;count/producers&gt;
+ * -e perf.logs -t direct -k perfsvc.info -u perfsvc_info_logs -ad false
+ * -qa x-message-ttl=604800000,x-max-length=1000000
  * </pre>
  *
  * <p>The clock runs from PerfTest's "starting producer #0, channel #0" line on {@code System.out}, which the run
@@ -33,27 +34,33 @@ final class PerfTestLimit {
 
     private PerfTestLimit() {}
 
-    static Result run(Broker broker, long count, int bodyBytes, int confirmWindow) throws Exception {
+    /** What PerfTest publishes: {@code count} messages in all, over {@code producers} (a divisor of it). */
+    record Settings(long count, int bodyBytes, boolean mandatory, int producers, int confirmWindow) {}
+
+    static Result run(Broker broker, Settings settings) throws Exception {
+        long count = settings.count();
         List<String> queue = List.of(QUEUE);
         broker.deleteQueues(queue);
         TimedLines out = new TimedLines();
         TimedLines err = new TimedLines();
-        String[] args = {
-            "-h", broker.uri(),
-            "-x", "1",
-            "-y", "0",
-            "-s", Integer.toString(bodyBytes),
-            "-f", "persistent",
-            "-c", Integer.toString(confirmWindow),
-            "-C", Long.toString(count),
-            "-e", "perf.logs",
-            "-t", "direct",
-            "-k", "perfsvc.info",
-            "-u", QUEUE,
-            "-ad", "false",
-            "-qa", "x-message-ttl=604800000,x-max-length=1000000",
-            "--id", "amqp-bench"
-        };
+        List<String> args = new ArrayList<>(List.of(
+                "-h", broker.uri(),
+                "-x", Integer.toString(settings.producers()),
+                "-y", "0",
+                "-s", Integer.toString(settings.bodyBytes()),
+                "-f", "persistent",
+                "-c", Integer.toString(settings.confirmWindow()),
+                "-C", Long.toString(count / settings.producers()),
+                "-e", "perf.logs",
+                "-t", "direct",
+                "-k", "perfsvc.info",
+                "-u", QUEUE,
+                "-ad", "false",
+                "-qa", "x-message-ttl=604800000,x-max-length=1000000",
+                "--id", "amqp-bench"));
+        if (settings.mandatory()) {
+            args.addAll(List.of("-f", "mandatory"));
+        }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Integer> exit = new AtomicReference<>();
         PerfTest.PerfTestOptions options = new PerfTest.PerfTestOptions()
@@ -65,7 +72,7 @@ final class PerfTestLimit {
         Thread perfTest = new Thread(
                 () -> {
                     try {
-                        PerfTest.main(args, options);
+                        PerfTest.main(args.toArray(String[]::new), options);
                     } catch (Throwable e) {
                         failure.set(e);
                     }

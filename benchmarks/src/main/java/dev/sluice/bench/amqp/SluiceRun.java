@@ -16,9 +16,10 @@ import java.util.Locale;
  * Sluice end to end: a fresh {@link LoggerContext} whose root logger has one {@link AmqpAppender} with its defaults
  * (LogHive's topology: durable direct exchange {@code logs_exchange}, a durable queue {@code <service>_<level>_logs}
  * per level with a 7-day TTL and at most 1,000,000 messages; persistent, mandatory messages with publisher confirms,
- * at most {@code confirmWindow} unconfirmed; the core's batches of up to 256 events) except
+ * at most {@code confirmWindow} unconfirmed per channel; the core's batches of up to 2048 events) except
  * {@code overflowPolicy=BLOCK}, so that no event is dropped, and what the run sets: {@code eventsPerMessage} (1, or
- * more for batched mode), {@code confirmWindow} and, if given, {@code batchSize}. The service is the context's name,
+ * more for batched mode), {@code mandatory}, {@code channels}, {@code confirmWindow} and, if given,
+ * {@code batchSize}. The service is the context's name,
  * {@value AmqpBench#CONTEXT_NAME}, which only the benchmark uses; its queues are deleted before and after the run.
  *
  * <p>The clock runs from the first log call until the appender's {@code delivered} count (confirmed by the broker)
@@ -73,8 +74,9 @@ final class SluiceRun {
             appender.setName("AMQP");
             appender.setUri(broker.uri());
             appender.setOverflowPolicy("BLOCK");
-            appender.setMandatory(Boolean.parseBoolean(System.getProperty("bench.mandatory", "true")));
+            appender.setMandatory(settings.mandatory());
             appender.setEventsPerMessage(settings.eventsPerMessage());
+            appender.setChannels(settings.channels());
             appender.setConfirmWindow(settings.confirmWindow());
             if (settings.batchSize() > 0) {
                 appender.setBatchSize(settings.batchSize());
