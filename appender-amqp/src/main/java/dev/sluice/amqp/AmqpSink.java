@@ -141,10 +141,7 @@ final class AmqpSink implements ConfirmingSink<ILoggingEvent> {
         current = state;
         tracker.prune(outstanding);
         long deadline = System.nanoTime() + settings.confirmTimeout().toNanos();
-        List<Channel> publishing = publishingChannels(deadline);
-        for (PublishState earlier : outstanding) {
-            publishOrThrow(earlier, publishing, deadline);
-        }
+        List<Channel> publishing = resendOutstanding(deadline);
         publishOrThrow(state, publishing, deadline);
         current = null;
         outstanding.add(state);
@@ -165,15 +162,21 @@ final class AmqpSink implements ConfirmingSink<ILoggingEvent> {
             return;
         }
         long deadline = System.nanoTime() + settings.confirmTimeout().toNanos();
-        List<Channel> publishing = publishingChannels(deadline);
-        for (PublishState earlier : outstanding) {
-            publishOrThrow(earlier, publishing, deadline);
-        }
+        List<Channel> publishing = resendOutstanding(deadline);
         boolean confirmed = tracker.awaitNoneInFlight(deadline);
         tracker.prune(outstanding);
         if (!outstanding.isEmpty()) {
             throw unfinished(publishing, confirmed);
         }
+    }
+
+    /** Sends again, oldest batch first, what handed-over batches lost or had refused; returns the channels used. */
+    private List<Channel> resendOutstanding(long deadline) throws Exception {
+        List<Channel> publishing = publishingChannels(deadline);
+        for (PublishState earlier : outstanding) {
+            publishOrThrow(earlier, publishing, deadline);
+        }
+        return publishing;
     }
 
     /** The channels to publish on, connected if need be, once the broker does not block them. */
