@@ -1,0 +1,89 @@
+package dev.sluice.queue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The bounded hand-off between the connections' readers and the central context: readers block when it is full, so
+ * a flood stops being read (the workers feel it) instead of growing memory; one thread dispatches in order, through
+ * the central context's loggers, so that the central configuration decides levels, filters and appenders.
+ */
+final class Dispatcher {
+
+    /** An event read from a connection, or null for one that was refused (its sequence number is still acked). */
+    record Handoff(ILoggingEvent event, RelayConnection from, WorkerState worker, long sequence) {}
+
+    private static final Object STOP = new Object();
+
+    private final LoggerContext context;
+    private final ArrayBlockingQueue<Object> queue;
+    private final Thread thread;
+    private final LongAdder dispatched = new LongAdder();
+    private final RelayServer server;
+
+    Dispatcher(LoggerContext context, int capacity, RelayServer server) {
+        this.context = context;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.server = server;
+        this.thread = new Thread(this::run, "sluice-relay-dispatcher");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Blocks while the hand-off is full: the connection stops being read. */
+    void put(Handoff handoff) throws InterruptedException {
+        queue.put(handoff);
+    }
+
+    long dispatched() {
+        return dispatched.sum();
+    }
+
+    int depth() {
+        return queue.size();
+    }
+
+    /** Dispatches what was handed off, within {@code timeoutMillis}, then ends the thread. */
+    void stop(long timeoutMillis) throws InterruptedException {
+        queue.put(STOP);
+        thread.join(timeoutMillis);
+    }
+
+    private void run() {
+        while (true) {
+            Object next;
+            try {
+                next = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next == STOP) {
+                return;
+            }
+            Handoff handoff = (Handoff) next;
+            if (handoff.event() != null) {
+                dispatch(handoff.event());
+            }
+            handoff.worker().dispatched(handoff.sequence());
+            handoff.from().dispatched(handoff.sequence());
+        }
+    }
+
+    private void dispatch(ILoggingEvent event) {
+        try {
+            Logger logger = context.getLogger(event.getLoggerName());
+            if (logger.isEnabledFor(event.getLevel())) {
+                logger.callAppenders(event);
+            }
+            dispatched.increment();
+        } catch (RuntimeException | LinkageError e) {
+            server.dispatchFailed(event, e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.sluice.queue;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.sluice.core.json.EventDecodingException;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One worker's connection to the server: a reader thread that takes the hello, then reads events and hands them off
+ * (blocking while the hand-off is full), and an ack thread that tells the worker how far its events are dispatched.
+ * A framing error closes the connection with a REFUSE frame naming it; an event whose JSON cannot be decoded is
+ * counted, reported and acknowledged (resending it would fail the same way), and the connection goes on.
+ */
+final class RelayConnection {
+
+    private final SocketChannel channel;
+    private final RelayServer server;
+    private final String peer;
+    private final Thread reader;
+    private final Thread acker;
+    private final Object writeLock = new Object();
+    private final FrameWriter writer;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Object ackMonitor = new Object();
+    private boolean ackWanted;
+    private volatile boolean closed;
+    private volatile Hello hello;
+    private volatile WorkerState worker;
+    private long lastSignalled;
+
+    RelayConnection(SocketChannel channel, RelayServer server, String peer, int number) {
+        this.channel = channel;
+        this.server = server;
+        this.peer = peer;
+        this.writer = new FrameWriter(channel);
+        this.reader = new Thread(this::read, "sluice-relay-reader-" + number);
+        this.reader.setDaemon(true);
+        this.acker = new Thread(this::writeAcks, "sluice-relay-acker-" + number);
+        this.acker.setDaemon(true);
+    }
+
+    void start() {
+        reader.start();
+    }
+
+    /** Whether the worker has said hello in time; the server's watchdog closes the connection otherwise. */
+    boolean greeted() {
+        return hello != null;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    String describe() {
+        Hello greeting = hello;
+        return greeting == null ? peer : greeting + " via " + peer;
+    }
+
+    private void read() {
+        try {
+            FrameReader in = new FrameReader(channel, server.maxFrameBytes());
+            Frame first = in.read();
+            if (first == null) {
+                return;
+            }
+            if (first.kind() != FrameKind.HELLO) {
+                throw new RelayProtocolException("a " + first.kind() + " frame before the hello");
+            }
+            Hello greeting = Hello.parse(first.body());
+            server.checkToken(greeting);
+            worker = server.workerState(greeting.identity());
+            hello = greeting;
+            acker.start();
+            server.greeted(this);
+            for (Frame frame = in.read(); frame != null; frame = in.read()) {
+                if (frame.kind() != FrameKind.EVENT) {
+                    throw new RelayProtocolException("a " + frame.kind() + " frame after the hello");
+                }
+                receive(frame);
+            }
+            server.ended(this, null);
+        } catch (RelayProtocolException e) {
+            refuse(e.getMessage());
+            server.protocolError(this, e);
+        } catch (ClosedChannelException e) {
+            // closed by the server (stop, watchdog): nothing to report
+        } catch (IOException e) {
+            server.ended(this, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
+    private void receive(Frame frame) throws InterruptedException {
+        long sequence = frame.sequence();
+        server.received();
+        if (!worker.accept(sequence)) {
+            server.duplicate();
+            requestAck();
+            return;
+        }
+        ILoggingEvent event = null;
+        try {
+            event = server.decoder().decode(frame.body(), Frame.eventJsonOffset(), frame.body().length - Long.BYTES);
+        } catch (EventDecodingException e) {
+            server.undecodable(this, sequence, e);
+        }
+        pending.incrementAndGet();
+        server.dispatcher().put(new Dispatcher.Handoff(event, this, worker, sequence));
+    }
+
+    /** Called by the dispatcher, in order: acks when enough are dispatched or none of this connection's wait. */
+    void dispatched(long sequence) {
+        int left = pending.decrementAndGet();
+        if (left == 0 || sequence - lastSignalled >= server.ackEvery()) {
+            lastSignalled = sequence;
+            requestAck();
+        }
+    }
+
+    private void requestAck() {
+        synchronized (ackMonitor) {
+            ackWanted = true;
+            ackMonitor.notifyAll();
+        }
+    }
+
+    /** Sends the worker's dispatched sequence number whenever asked, coalescing requests that come meanwhile. */
+    private void writeAcks() {
+        long sent = -1;
+        try {
+            while (!closed) {
+                synchronized (ackMonitor) {
+                    while (!ackWanted && !closed) {
+                        ackMonitor.wait();
+                    }
+                    ackWanted = false;
+                }
+                long dispatched = worker.dispatched();
+                if (dispatched > sent && !closed) {
+                    synchronized (writeLock) {
+                        writer.ack(dispatched);
+                        writer.flush();
+                    }
+                    sent = dispatched;
+                }
+            }
+        } catch (IOException e) {
+            close(); // the worker is gone; its reader ends too
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Tells the worker why the server closes the connection; best effort. */
+    void refuse(String reason) {
+        try {
+            synchronized (writeLock) {
+                writer.frame(FrameKind.REFUSE, reason.getBytes(StandardCharsets.UTF_8));
+                writer.flush();
+            }
+        } catch (IOException e) {
+            // the peer is gone already
+        }
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        synchronized (ackMonitor) {
+            ackMonitor.notifyAll();
+        }
+        server.closed(this);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.sluice.queue;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.spi.LifeCycle;
+import ch.qos.logback.core.util.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Runs a {@link RelayServer} for as long as the Logback context lives: declare it in the central process's
+ * {@code logback.xml} and Logback starts it with the context and stops it with the context (or a reconfiguration).
+ *
+ * <pre>{@code
+ * <contextListener class="dev.sluice.queue.RelayServerListener">
+ *   <transport>unix</transport>
+ * </contextListener>
+ * }</pre>
+ *
+ * Every {@link RelayServer} setting can be set here. The address is shown in the status messages and published as the
+ * system property {@value RelayAddress#SYSTEM_PROPERTY}, so that code in this process can pass it to its workers.
+ */
+public class RelayServerListener extends ContextAwareBase implements LoggerContextListener, LifeCycle {
+
+    private final RelayServer server = new RelayServer();
+    private boolean started;
+
+    @Override
+    public void start() {
+        if (started) {
+            return;
+        }
+        server.setContext(getContext());
+        server.start();
+        if (server.isStarted()) {
+            System.setProperty(RelayAddress.SYSTEM_PROPERTY, server.address().toString());
+            started = true;
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (started) {
+            started = false;
+            server.stop();
+            System.clearProperty(RelayAddress.SYSTEM_PROPERTY);
+        }
+    }
+
+    @Override
+    public boolean isStarted() {
+        return started;
+    }
+
+    /** The server this listener runs. */
+    public RelayServer server() {
+        return server;
+    }
+
+    @Override
+    public boolean isResetResistant() {
+        return false;
+    }
+
+    @Override
+    public void onStart(LoggerContext context) {}
+
+    @Override
+    public void onReset(LoggerContext context) {
+        stop();
+    }
+
+    @Override
+    public void onStop(LoggerContext context) {
+        stop();
+    }
+
+    @Override
+    public void onLevelChange(ch.qos.logback.classic.Logger logger, ch.qos.logback.classic.Level level) {}
+
+    private void set(Consumer<RelayServer> setting) {
+        setting.accept(server);
+    }
+
+    public void setTransport(String transport) {
+        set(s -> s.setTransport(transport));
+    }
+
+    public void setSocketDirectory(String socketDirectory) {
+        set(s -> s.setSocketDirectory(socketDirectory));
+    }
+
+    public void setPort(int port) {
+        set(s -> s.setPort(port));
+    }
+
+    public void setTokenFile(String tokenFile) {
+        set(s -> s.setTokenFile(tokenFile));
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        set(s -> s.setMaxConnections(maxConnections));
+    }
+
+    public void setHandshakeTimeout(Duration handshakeTimeout) {
+        set(s -> s.setHandshakeTimeout(handshakeTimeout));
+    }
+
+    public void setMaxFrameBytes(int maxFrameBytes) {
+        set(s -> s.setMaxFrameBytes(maxFrameBytes));
+    }
+
+    public void setHandoffCapacity(int handoffCapacity) {
+        set(s -> s.setHandoffCapacity(handoffCapacity));
+    }
+
+    public void setAckEvery(int ackEvery) {
+        set(s -> s.setAckEvery(ackEvery));
+    }
+}
