@@ -3,6 +3,8 @@ package dev.sluice.queue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,6 +19,9 @@ final class Dispatcher {
     record Handoff(ILoggingEvent event, RelayConnection from, WorkerState worker, long sequence) {}
 
     private static final Object STOP = new Object();
+
+    /** The most events taken from the hand-off at once. */
+    private static final int DRAIN = 1024;
 
     private final LoggerContext context;
     private final ArrayBlockingQueue<Object> queue;
@@ -56,22 +61,34 @@ final class Dispatcher {
     }
 
     private void run() {
-        while (true) {
-            Object next;
+        List<Object> batch = new ArrayList<>(DRAIN);
+        List<RelayConnection> touched = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
             try {
-                next = queue.take();
+                batch.add(queue.take());
             } catch (InterruptedException e) {
                 return;
             }
-            if (next == STOP) {
-                return;
+            queue.drainTo(batch, DRAIN - 1); // one lock for many events
+            for (Object next : batch) {
+                if (next == STOP) {
+                    stopping = true;
+                    continue;
+                }
+                Handoff handoff = (Handoff) next;
+                if (handoff.event() != null) {
+                    dispatch(handoff.event());
+                }
+                handoff.worker().dispatched(handoff.sequence());
+                handoff.from().dispatched(handoff.sequence());
+                if (!touched.contains(handoff.from())) {
+                    touched.add(handoff.from());
+                }
             }
-            Handoff handoff = (Handoff) next;
-            if (handoff.event() != null) {
-                dispatch(handoff.event());
-            }
-            handoff.worker().dispatched(handoff.sequence());
-            handoff.from().dispatched(handoff.sequence());
+            touched.forEach(RelayConnection::drained);
+            touched.clear();
+            batch.clear();
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One worker's connection to the server: a reader thread that takes the hello, then reads events and hands them off
- * (blocking while the hand-off is full), and an ack thread that tells the worker how far its events are dispatched.
+ * (blocking while the hand-off is full), and an ack thread that tells the worker how far its events are dispatched:
+ * every {@code ackEvery} events, and whenever none of its events is left in the hand-off.
  * A framing error closes the connection with a REFUSE frame naming it; an event whose JSON cannot be decoded is
  * counted, reported and acknowledged (resending it would fail the same way), and the connection goes on.
  */
@@ -115,19 +116,28 @@ final class RelayConnection {
         server.dispatcher().put(new Dispatcher.Handoff(event, this, worker, sequence));
     }
 
-    /** Called by the dispatcher, in order: acks when enough are dispatched or none of this connection's wait. */
+    /** Called by the dispatcher for each of this connection's events, in order: acks every {@code ackEvery}. */
     void dispatched(long sequence) {
-        int left = pending.decrementAndGet();
-        if (left == 0 || sequence - lastSignalled >= server.ackEvery()) {
+        pending.decrementAndGet();
+        if (sequence - lastSignalled >= server.ackEvery()) {
             lastSignalled = sequence;
+            requestAck();
+        }
+    }
+
+    /** Called by the dispatcher after a run of events: if none of this connection's is left, acks them all. */
+    void drained() {
+        if (pending.get() == 0) {
             requestAck();
         }
     }
 
     private void requestAck() {
         synchronized (ackMonitor) {
-            ackWanted = true;
-            ackMonitor.notifyAll();
+            if (!ackWanted) {
+                ackWanted = true;
+                ackMonitor.notifyAll();
+            }
         }
     }
 

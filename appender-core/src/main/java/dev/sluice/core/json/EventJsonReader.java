@@ -157,7 +157,7 @@ final class EventJsonReader {
         String text = cursor.string();
         if (text.length() <= MAX_TIMESTAMP_CHARS) {
             try {
-                Instant instant = Instant.parse(text);
+                Instant instant = TimestampParser.parse(text);
                 instant.toEpochMilli(); // throws when the instant does not fit getTimeStamp()
                 return instant;
             } catch (DateTimeException | ArithmeticException e) {
