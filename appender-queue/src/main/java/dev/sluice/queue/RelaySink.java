@@ -142,7 +142,7 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
             reconnect();
             current = connection;
         }
-        awaitRoom(batch.size());
+        awaitRoom(current, batch.size());
         List<Sent> accepted = new ArrayList<>(batch.size());
         long now = System.nanoTime();
         for (ILoggingEvent event : batch) {
@@ -186,11 +186,16 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
         return json;
     }
 
-    private void awaitRoom(int events) throws SinkException, InterruptedException {
+    /** Waits for acks to make room; a lost connection ends the wait, so that the retry reconnects at once. */
+    private void awaitRoom(Connection current, int events) throws SinkException, InterruptedException {
         long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
         int limit = Math.max(settings.maxUnacked() - events, 0);
         synchronized (unacked) {
             while (unacked.size() > limit) {
+                if (current.lost != null) {
+                    throw SinkException.retryable(
+                            "no room for the batch among the unacknowledged events: " + current.lost, null);
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw SinkException.retryable(
