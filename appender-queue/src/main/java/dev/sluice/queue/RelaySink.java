@@ -212,16 +212,18 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
 
     /** The server dispatched every event up to {@code sequence}; on the ack reader's thread. */
     private void acknowledged(long sequence) {
-        int count = 0;
         synchronized (unacked) {
+            int count = 0;
             while (!unacked.isEmpty() && unacked.peekFirst().sequence() <= sequence) {
                 unacked.pollFirst();
                 count++;
             }
+            // Reported under the lock: a flush that sees no unacked events must find them counted, or a stop right
+            // after it would count them as dropped (shutdown) although the server has them.
+            if (count > 0) {
+                confirmations.delivered(count);
+            }
             unacked.notifyAll();
-        }
-        if (count > 0) {
-            confirmations.delivered(count);
         }
     }
 
