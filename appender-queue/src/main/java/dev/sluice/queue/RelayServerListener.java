@@ -35,6 +35,9 @@ public class RelayServerListener extends ContextAwareBase implements LoggerConte
         if (server.isStarted()) {
             System.setProperty(RelayAddress.SYSTEM_PROPERTY, server.address().toString());
             started = true;
+            // A reset stops registered components before the appenders, but tells listeners only after: stopped as a
+            // listener, the server would ack events it dispatched into a logger tree without appenders.
+            getContext().register(this);
         }
     }
 

@@ -142,7 +142,7 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
             reconnect();
             current = connection;
         }
-        awaitRoom(batch.size());
+        awaitRoom(current, batch.size());
         List<Sent> accepted = new ArrayList<>(batch.size());
         long now = System.nanoTime();
         for (ILoggingEvent event : batch) {
@@ -186,11 +186,16 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
         return json;
     }
 
-    private void awaitRoom(int events) throws SinkException, InterruptedException {
+    /** Waits for acks to make room; a lost connection ends the wait, so that the retry reconnects at once. */
+    private void awaitRoom(Connection current, int events) throws SinkException, InterruptedException {
         long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
         int limit = Math.max(settings.maxUnacked() - events, 0);
         synchronized (unacked) {
             while (unacked.size() > limit) {
+                if (current.lost != null) {
+                    throw SinkException.retryable(
+                            "no room for the batch among the unacknowledged events: " + current.lost, null);
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw SinkException.retryable(
@@ -207,16 +212,18 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
 
     /** The server dispatched every event up to {@code sequence}; on the ack reader's thread. */
     private void acknowledged(long sequence) {
-        int count = 0;
         synchronized (unacked) {
+            int count = 0;
             while (!unacked.isEmpty() && unacked.peekFirst().sequence() <= sequence) {
                 unacked.pollFirst();
                 count++;
             }
+            // Reported under the lock: a flush that sees no unacked events must find them counted, or a stop right
+            // after it would count them as dropped (shutdown) although the server has them.
+            if (count > 0) {
+                confirmations.delivered(count);
+            }
             unacked.notifyAll();
-        }
-        if (count > 0) {
-            confirmations.delivered(count);
         }
     }
 
