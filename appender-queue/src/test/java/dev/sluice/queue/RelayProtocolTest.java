@@ -383,6 +383,23 @@ class RelayProtocolTest {
     }
 
     @Test
+    void stopReturnsWhileDispatchIsStuckAndTheHandOffIsFull() throws Exception {
+        Central central = central(server -> server.setHandoffCapacity(2));
+        central.collector.gate = new CountDownLatch(1);
+        try {
+            greeted(central).events("raw.stuck", 1, 10);
+            await().until(() -> central.server.getHandoffDepth() == 2);
+            // One event is stuck in the appender, two fill the hand-off, the reader waits to put the fourth.
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), central.server::stop);
+            assertThat(central.server.isStarted()).isFalse();
+            await().until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(thread -> thread.getName().startsWith("sluice-relay-reader-")));
+        } finally {
+            central.collector.gate.countDown();
+        }
+    }
+
+    @Test
     void anUndecodableEventIsCountedAndAcknowledgedAndTheConnectionGoesOn() throws Exception {
         Central central = central(server -> {});
         Worker worker = worker(central);
