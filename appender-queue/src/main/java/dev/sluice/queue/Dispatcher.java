@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,6 +29,7 @@ final class Dispatcher {
     private final Thread thread;
     private final LongAdder dispatched = new LongAdder();
     private final RelayServer server;
+    private volatile boolean stopped;
 
     Dispatcher(LoggerContext context, int capacity, RelayServer server) {
         this.context = context;
@@ -41,9 +43,13 @@ final class Dispatcher {
         thread.start();
     }
 
-    /** Blocks while the hand-off is full: the connection stops being read. */
+    /** Blocks while the hand-off is full (the connection stops being read), but not past {@link #stop}. */
     void put(Handoff handoff) throws InterruptedException {
-        queue.put(handoff);
+        while (!queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
+            if (stopped) {
+                return; // the server stops: its connections are closed, and nobody would take this
+            }
+        }
     }
 
     long dispatched() {
@@ -54,10 +60,17 @@ final class Dispatcher {
         return queue.size();
     }
 
-    /** Dispatches what was handed off, within {@code timeoutMillis}, then ends the thread. */
+    /**
+     * Dispatches what was handed off, within {@code timeoutMillis}, then ends the thread; interrupts it if dispatch
+     * is stuck (in an appender) longer, rather than wait for room in a full hand-off.
+     */
     void stop(long timeoutMillis) throws InterruptedException {
-        queue.put(STOP);
-        thread.join(timeoutMillis);
+        stopped = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        if (queue.offer(STOP, timeoutMillis, TimeUnit.MILLISECONDS)) {
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        thread.interrupt();
     }
 
     private void run() {

@@ -28,15 +28,21 @@ final class FrameReader {
 
     /** The next frame, or null if the peer closed the connection between frames. */
     Frame read() throws IOException {
+        return read(maxFrameBytes);
+    }
+
+    /** The next frame, of at most {@code limit} bytes (at most {@code maxFrameBytes}); null as {@link #read()}. */
+    Frame read(int limit) throws IOException {
+        int max = Math.min(limit, maxFrameBytes);
         if (!fill(1, true)) {
             return null;
         }
         fill(HEADER_BYTES, false);
         int length = buffer.getInt();
         byte code = buffer.get();
-        if (length < 1 || length > maxFrameBytes) {
+        if (length < 1 || length > max) {
             throw new RelayProtocolException(
-                    "a frame of " + Integer.toUnsignedString(length) + " bytes; the limit is " + maxFrameBytes);
+                    "a frame of " + Integer.toUnsignedString(length) + " bytes; the limit is " + max);
         }
         FrameKind kind = FrameKind.of(code);
         if (kind == null) {

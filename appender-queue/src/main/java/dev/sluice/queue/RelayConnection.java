@@ -2,6 +2,7 @@ package dev.sluice.queue;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.sluice.core.json.EventDecodingException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
@@ -27,6 +28,9 @@ final class RelayConnection {
     private final AtomicInteger pending = new AtomicInteger();
     private final Object ackMonitor = new Object();
     private boolean ackWanted;
+    /** Guarded by {@code writeLock}: a REFUSE was sent, and nothing may follow it. */
+    private boolean refused;
+
     private volatile boolean closed;
     private volatile Hello hello;
     private volatile WorkerState worker;
@@ -64,7 +68,8 @@ final class RelayConnection {
     private void read() {
         try {
             FrameReader in = new FrameReader(channel, server.maxFrameBytes());
-            Frame first = in.read();
+            // Before the hello nobody is known: a frame larger than any hello is refused unread.
+            Frame first = in.read(Hello.MAX_BYTES + 1);
             if (first == null) {
                 return;
             }
@@ -74,6 +79,7 @@ final class RelayConnection {
             Hello greeting = Hello.parse(first.body());
             server.checkToken(greeting);
             worker = server.workerState(greeting.identity());
+            worker.connected(this);
             hello = greeting;
             acker.start();
             server.greeted(this);
@@ -85,8 +91,10 @@ final class RelayConnection {
             }
             server.ended(this, null);
         } catch (RelayProtocolException e) {
-            refuse(e.getMessage());
-            server.protocolError(this, e);
+            broken(e);
+        } catch (EOFException e) {
+            // The peer stopped in the middle of a frame: as broken as a malformed one (if it still reads, it is told).
+            broken(new RelayProtocolException("a truncated frame: " + e.getMessage()));
         } catch (ClosedChannelException e) {
             // closed by the server (stop, watchdog): nothing to report
         } catch (IOException e) {
@@ -95,6 +103,12 @@ final class RelayConnection {
             Thread.currentThread().interrupt();
         } finally {
             close();
+        }
+    }
+
+    private void broken(RelayProtocolException e) {
+        if (refuse(e.getMessage())) {
+            server.protocolError(this, e);
         }
     }
 
@@ -122,6 +136,11 @@ final class RelayConnection {
         if (sequence - lastSignalled >= server.ackEvery()) {
             lastSignalled = sequence;
             requestAck();
+            // The worker may have resent these on a newer connection, which dropped them as duplicates: ack there.
+            RelayConnection latest = worker.latest();
+            if (latest != null && latest != this) {
+                latest.requestAck();
+            }
         }
     }
 
@@ -155,6 +174,9 @@ final class RelayConnection {
                 long dispatched = worker.dispatched();
                 if (dispatched > sent && !closed) {
                     synchronized (writeLock) {
+                        if (refused) {
+                            return; // the REFUSE is the last frame
+                        }
                         writer.ack(dispatched);
                         writer.flush();
                     }
@@ -168,15 +190,23 @@ final class RelayConnection {
         }
     }
 
-    /** Tells the worker why the server closes the connection; best effort. */
-    void refuse(String reason) {
-        try {
-            synchronized (writeLock) {
+    /**
+     * Tells the worker why the server closes the connection, best effort, as the last frame; false if the connection
+     * was refused already (the watchdog and the reader may both try), so that it is counted once.
+     */
+    boolean refuse(String reason) {
+        synchronized (writeLock) {
+            if (refused) {
+                return false;
+            }
+            refused = true;
+            try {
                 writer.frame(FrameKind.REFUSE, reason.getBytes(StandardCharsets.UTF_8));
                 writer.flush();
+            } catch (IOException e) {
+                // the peer is gone already
             }
-        } catch (IOException e) {
-            // the peer is gone already
+            return true;
         }
     }
 
@@ -192,6 +222,10 @@ final class RelayConnection {
         }
         synchronized (ackMonitor) {
             ackMonitor.notifyAll();
+        }
+        WorkerState state = worker;
+        if (state != null) {
+            state.disconnected(this);
         }
         server.closed(this);
     }

@@ -219,9 +219,10 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
         connections.add(connection);
         watchdog.schedule(
                 () -> {
-                    if (!connection.greeted() && !connection.isClosed()) {
+                    if (!connection.greeted()
+                            && !connection.isClosed()
+                            && connection.refuse("no hello within handshakeTimeout")) {
                         protocolErrors.increment();
-                        connection.refuse("no hello within handshakeTimeout");
                         connection.close();
                         reportRarely(
                                 "closed a connection from " + peer + " that sent no hello within handshakeTimeout ("
