@@ -105,9 +105,28 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * The central logger of that name if it exists, else its nearest existing ancestor, which has the same effective
+     * level and appenders: names from the wire never create loggers, which Logback never removes.
+     */
+    private Logger nearestExisting(String name) {
+        String current = name == null ? Logger.ROOT_LOGGER_NAME : name;
+        while (true) {
+            Logger logger = context.exists(current);
+            if (logger != null) {
+                return logger;
+            }
+            int dot = Math.max(current.lastIndexOf('.'), current.lastIndexOf('$'));
+            if (dot <= 0) {
+                return context.getLogger(Logger.ROOT_LOGGER_NAME);
+            }
+            current = current.substring(0, dot);
+        }
+    }
+
     private void dispatch(ILoggingEvent event) {
         try {
-            Logger logger = context.getLogger(event.getLoggerName());
+            Logger logger = nearestExisting(event.getLoggerName());
             if (logger.isEnabledFor(event.getLevel())) {
                 logger.callAppenders(event);
             }

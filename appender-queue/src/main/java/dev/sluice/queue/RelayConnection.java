@@ -135,19 +135,26 @@ final class RelayConnection {
         pending.decrementAndGet();
         if (sequence - lastSignalled >= server.ackEvery()) {
             lastSignalled = sequence;
-            requestAck();
-            // The worker may have resent these on a newer connection, which dropped them as duplicates: ack there.
-            RelayConnection latest = worker.latest();
-            if (latest != null && latest != this) {
-                latest.requestAck();
-            }
+            acknowledge();
         }
     }
 
     /** Called by the dispatcher after a run of events: if none of this connection's is left, acks them all. */
     void drained() {
         if (pending.get() == 0) {
-            requestAck();
+            acknowledge();
+        }
+    }
+
+    /**
+     * Acks here and, if the worker has reconnected since, on its newest connection: the worker resent these events
+     * there, where they were dropped as duplicates, and waits for their ack on it.
+     */
+    private void acknowledge() {
+        requestAck();
+        RelayConnection latest = worker.latest();
+        if (latest != null && latest != this) {
+            latest.requestAck();
         }
     }
 

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -57,6 +56,9 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
 
     private static final long STOP_DRAIN_MILLIS = 5_000;
 
+    /** Worker identities remembered for de-duplication, at most; idle ones beyond it are forgotten, oldest first. */
+    static final int MAX_WORKER_STATES = 4096;
+
     private String transport = DEFAULT_TRANSPORT;
     private String socketDirectory;
     private int port;
@@ -68,7 +70,7 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
     private int ackEvery = DEFAULT_ACK_EVERY;
 
     private final Set<RelayConnection> connections = ConcurrentHashMap.newKeySet();
-    private final Map<WorkerIdentity, WorkerState> workers = new ConcurrentHashMap<>();
+    private final WorkerStates workers = new WorkerStates(MAX_WORKER_STATES);
     private final LongAdder received = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder undecodable = new LongAdder();
@@ -275,7 +277,7 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
     }
 
     WorkerState workerState(WorkerIdentity identity) {
-        return workers.computeIfAbsent(identity, key -> new WorkerState());
+        return workers.of(identity);
     }
 
     void greeted(RelayConnection connection) {
@@ -415,6 +417,11 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
 
     public long getRefusedConnections() {
         return refusedConnections.sum();
+    }
+
+    /** Worker identities the server remembers for de-duplication (at most 4096 beyond the connected ones). */
+    public int getKnownWorkers() {
+        return workers.size();
     }
 
     public int getConnections() {

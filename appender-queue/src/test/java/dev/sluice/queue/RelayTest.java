@@ -134,6 +134,8 @@ class RelayTest {
         worker.logger("app.loud").debug("kept too");
         await().until(() -> worker.appender.getStats().getDelivered() == 3);
         assertThat(central.collector.messages()).containsExactly("kept", "kept too");
+        // Names from the wire do not create central loggers; the nearest existing one decided.
+        assertThat(central.context.exists("app.loud")).isNull();
     }
 
     @Test
