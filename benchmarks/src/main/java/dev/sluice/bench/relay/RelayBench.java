@@ -25,8 +25,10 @@ import java.util.function.LongSupplier;
 /**
  * The relay benchmark ({@code scripts/bench relay}): {@code bench.workers} worker JVMs ({@link RelayBenchWorker}) log
  * the benchmarks' events as fast as they can into one central process, this one, whose root logger has only a
- * {@link CountingAppender}; the clock runs from the moment every worker is connected and told to go until the central
- * process has counted every event. Contestants, one at a time, in rounds whose order rotates:
+ * {@link CountingAppender}. Each worker first logs {@code bench.workerWarmup} events, which the central process must
+ * have counted before the clock starts, so that fresh JVMs are measured compiled, as a long-running worker is; the
+ * clock runs from the moment every worker is told to go until the central process has counted every event.
+ * Contestants, one at a time, in rounds whose order rotates:
  *
  * <ul>
  *   <li>{@code sluice}: {@code RelayAppender} ({@code overflowPolicy=BLOCK}, queue 8192) into a {@link RelayServer}
@@ -42,7 +44,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Goals: at least 3 times Logback's socket path, and at least 300,000 events/s in all. Settings:
  * {@code bench.workers} (4), {@code bench.events} (250000 per worker, Sluice), {@code bench.peerEvents} (100000 per
- * worker, Logback), {@code bench.rounds} (3), {@code bench.warmup} (1), {@code bench.impl} ({@code sluice,logback}).
+ * worker, Logback), {@code bench.workerWarmup} (50000 per worker JVM), {@code bench.rounds} (3), {@code bench.warmup}
+ * (1), {@code bench.impl} ({@code sluice,logback}), {@code bench.workerJvmArgs} (extra options of the worker JVMs,
+ * {@code {name}} replaced by the worker's name, e.g. to record a profile).
  */
 public final class RelayBench {
 
@@ -60,17 +64,26 @@ public final class RelayBench {
         int peerEvents = BenchReport.intSetting("bench.peerEvents", 100_000);
         int rounds = BenchReport.intSetting("bench.rounds", 3);
         int warmup = BenchReport.intSetting("bench.warmup", 1);
+        int workerWarmup = BenchReport.intSetting("bench.workerWarmup", 50_000);
         List<String> impls = BenchReport.list("bench.impl", String.join(",", IMPLS));
-        if (workers < 1 || events < 1 || peerEvents < 1 || rounds < 1 || warmup < 0 || !IMPLS.containsAll(impls)) {
+        if (workers < 1
+                || events < 1
+                || peerEvents < 1
+                || rounds < 1
+                || warmup < 0
+                || workerWarmup < 0
+                || !IMPLS.containsAll(impls)) {
             throw new IllegalArgumentException("bench.workers, bench.events, bench.peerEvents and bench.rounds must be"
-                    + " at least 1, bench.warmup at least 0, bench.impl a subset of " + IMPLS);
+                    + " at least 1, bench.warmup and bench.workerWarmup at least 0, bench.impl a subset of " + IMPLS);
         }
         System.out.printf(
                 Locale.ROOT,
-                "# workers=%d events=%d (per worker, sluice) peerEvents=%d (per worker, logback) warmup=%d rounds=%d%n",
+                "# workers=%d events=%d (per worker, sluice) peerEvents=%d (per worker, logback) workerWarmup=%d"
+                        + " warmup=%d rounds=%d%n",
                 workers,
                 events,
                 peerEvents,
+                workerWarmup,
                 warmup,
                 rounds);
         Map<String, List<Run>> results = new LinkedHashMap<>();
@@ -81,7 +94,7 @@ public final class RelayBench {
             for (int k = 0; k < impls.size(); k++) {
                 String impl = impls.get((round + k) % impls.size());
                 System.gc();
-                Run run = run(impl, workers, impl.equals("sluice") ? events : peerEvents);
+                Run run = run(impl, workers, impl.equals("sluice") ? events : peerEvents, workerWarmup);
                 line.append(String.format(Locale.ROOT, "  %s %s/s", impl, BenchReport.integer(run.perSecond())));
                 if (measured) {
                     results.get(impl).add(run);
@@ -113,7 +126,7 @@ public final class RelayBench {
         return BenchReport.median(rates);
     }
 
-    private static Run run(String impl, int workers, long events) throws Exception {
+    private static Run run(String impl, int workers, long events, long workerWarmup) throws Exception {
         LoggerContext central = new LoggerContext();
         central.setName("central");
         central.start();
@@ -147,13 +160,14 @@ public final class RelayBench {
         List<Process> processes = new ArrayList<>();
         try {
             for (int w = 0; w < workers; w++) {
-                processes.add(startWorker(impl, address, events, "w" + w));
+                processes.add(startWorker(impl, address, events, "w" + w, workerWarmup));
             }
             for (Process process : processes) {
                 awaitLine(process, RelayBenchWorker.READY);
             }
-            await(counter::count, workers, STALL_NANOS); // every worker's greeting arrived: all are connected
-            long total = workers + workers * events;
+            long warmups = workers * workerWarmup;
+            await(counter::count, warmups, STALL_NANOS); // every worker's warm-up arrived: all connected and compiled
+            long total = warmups + workers * events;
             long start = System.nanoTime();
             for (Process process : processes) {
                 OutputStream in = process.getOutputStream();
@@ -164,7 +178,7 @@ public final class RelayBench {
             long nanos = System.nanoTime() - start;
             if (counted != total) {
                 throw new IllegalStateException(impl + " lost events: the central process counted "
-                        + (counted - workers) + " of " + (total - workers));
+                        + (counted - warmups) + " of " + (total - warmups));
             }
             return new Run(workers * events, workers * events * 1e9 / nanos);
         } finally {
@@ -198,19 +212,24 @@ public final class RelayBench {
         return last;
     }
 
-    private static Process startWorker(String impl, String address, long events, String name) throws IOException {
+    private static Process startWorker(String impl, String address, long events, String name, long warmup)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(
-                java,
-                "-Xms256m",
-                "-Xmx256m",
+        List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m"));
+        String extra = System.getProperty("bench.workerJvmArgs", "").replace("{name}", name);
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 RelayBenchWorker.class.getName(),
                 impl,
                 address,
                 Long.toString(events),
-                name);
+                name,
+                Long.toString(warmup)));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(ProcessBuilder.Redirect.INHERIT);
         return builder.start();
     }
