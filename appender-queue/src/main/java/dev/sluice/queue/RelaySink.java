@@ -21,7 +21,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class RelaySink implements ConfirmingSink<ILoggingEvent> {
 
-    private record Sent(long sequence, ILoggingEvent event, byte[] json, long sentNanos) {}
+    private record Sent(long sequence, ILoggingEvent event, byte[] json, long sentNanos) {
+
+        /** The same event, sent again now: its ack is due from now on, not from its first sending. */
+        Sent resentAt(long nanos) {
+            return new Sent(sequence, event, json, nanos);
+        }
+    }
 
     private final RelaySinkSettings settings;
     private final ContextAware status;
@@ -115,9 +121,12 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
         Connection opened = new Connection(channel);
         try {
             opened.writer.frame(FrameKind.HELLO, settings.hello().toJson());
-            List<Sent> resend;
+            List<Sent> resend = new ArrayList<>();
             synchronized (unacked) {
-                resend = new ArrayList<>(unacked);
+                long now = System.nanoTime();
+                unacked.forEach(sent -> resend.add(sent.resentAt(now)));
+                unacked.clear();
+                unacked.addAll(resend);
             }
             for (Sent sent : resend) {
                 opened.writer.event(sent.sequence(), sent.json());
