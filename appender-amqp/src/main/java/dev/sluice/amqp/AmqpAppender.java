@@ -100,7 +100,7 @@ public class AmqpAppender extends JsonEventAppenderBase {
     private AmqpFormat parsedFormat;
     private LevelNaming parsedLevelNames;
 
-    /** Default {@code batchSize}: {@value}, so that waiting for a batch's last confirms happens once per 8 windows. */
+    /** Default {@code batchSize}: {@value}; confirms stream across batches, so it only sets how many events become messages at once. */
     public static final int DEFAULT_AMQP_BATCH_SIZE = 2048;
 
     @Override

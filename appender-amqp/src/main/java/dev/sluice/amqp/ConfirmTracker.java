@@ -260,8 +260,8 @@ final class ConfirmTracker {
         return false;
     }
 
-    /** Whether any of {@code states} has messages to send again (NACKed). */
-    synchronized boolean anyUnsent(Collection<PublishState> states) {
+    /** Whether any of {@code states} has messages to send again (NACKed, or lost with a channel). */
+    private boolean anyUnsent(Collection<PublishState> states) {
         for (PublishState state : states) {
             if (state.hasUnsent()) {
                 return true;

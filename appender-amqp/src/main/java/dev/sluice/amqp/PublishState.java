@@ -12,7 +12,7 @@ import java.util.List;
  */
 final class PublishState {
 
-    enum Stage {
+    private enum Stage {
         NOT_SENT,
         IN_FLIGHT,
         CONFIRMED,
@@ -80,10 +80,6 @@ final class PublishState {
         return notSent > 0;
     }
 
-    Stage stage(int index) {
-        return stages[index];
-    }
-
     void sending(int index) {
         move(index, Stage.IN_FLIGHT);
     }
@@ -118,11 +114,6 @@ final class PublishState {
 
     private static boolean settled(Stage stage) {
         return stage == Stage.CONFIRMED || stage == Stage.RETURNED;
-    }
-
-    /** Every message confirmed or returned. */
-    boolean isDone() {
-        return open == 0;
     }
 
     /** Messages neither confirmed nor returned. */

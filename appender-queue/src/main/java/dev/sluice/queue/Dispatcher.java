@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Dispatcher {
 
     /** An event read from a connection, or null for one that was refused (its sequence number is still acked). */
-    record Handoff(ILoggingEvent event, RelayConnection from, WorkerState worker, long sequence) {}
+    record Handoff(ILoggingEvent event, RelayConnection from, long sequence) {}
 
     private static final Object STOP = new Object();
 
@@ -93,7 +93,6 @@ final class Dispatcher {
                 if (handoff.event() != null) {
                     dispatch(handoff.event());
                 }
-                handoff.worker().dispatched(handoff.sequence());
                 handoff.from().dispatched(handoff.sequence());
                 if (!touched.contains(handoff.from())) {
                     touched.add(handoff.from());

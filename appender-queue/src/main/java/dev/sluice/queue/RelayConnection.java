@@ -127,11 +127,12 @@ final class RelayConnection {
             server.undecodable(this, sequence, e);
         }
         pending.incrementAndGet();
-        server.dispatcher().put(new Dispatcher.Handoff(event, this, worker, sequence));
+        server.dispatcher().put(new Dispatcher.Handoff(event, this, sequence));
     }
 
     /** Called by the dispatcher for each of this connection's events, in order: acks every {@code ackEvery}. */
     void dispatched(long sequence) {
+        worker.dispatched(sequence);
         pending.decrementAndGet();
         if (sequence - lastSignalled >= server.ackEvery()) {
             lastSignalled = sequence;

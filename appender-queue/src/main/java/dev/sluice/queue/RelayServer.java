@@ -154,7 +154,7 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
         PrivateFiles.directory(directory);
         user = PrivateFiles.currentUser(directory);
         if (transport.equalsIgnoreCase("unix")) {
-            socketFile = directory.resolve("relay-" + ProcessHandle.current().pid() + ".sock");
+            socketFile = ownFile(directory, ".sock");
             Files.deleteIfExists(socketFile); // a stale socket of an earlier process with this pid
             address = RelayAddress.unix(socketFile);
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -162,8 +162,7 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
             if (tokenFile != null) {
                 token = PrivateFiles.readToken(Path.of(tokenFile));
             } else {
-                generatedTokenFile =
-                        directory.resolve("relay-" + ProcessHandle.current().pid() + ".token");
+                generatedTokenFile = ownFile(directory, ".token");
                 token = PrivateFiles.newToken(generatedTokenFile);
             }
             server = ServerSocketChannel.open(StandardProtocolFamily.INET);
@@ -173,6 +172,11 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
         if (!address.isUnix()) {
             address = RelayAddress.tcp(((java.net.InetSocketAddress) server.getLocalAddress()).getPort());
         }
+    }
+
+    /** This process's file of that extension in the directory: {@code relay-<pid><extension>}. */
+    private static Path ownFile(Path directory, String extension) {
+        return directory.resolve("relay-" + ProcessHandle.current().pid() + extension);
     }
 
     /** {@code socketDirectory}, else {@code $XDG_RUNTIME_DIR/sluice}, else {@code <java.io.tmpdir>/sluice-<user>}. */

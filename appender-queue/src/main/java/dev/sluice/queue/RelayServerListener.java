@@ -5,7 +5,6 @@ import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.spi.LifeCycle;
 import ch.qos.logback.core.util.Duration;
-import java.util.function.Consumer;
 
 /**
  * Runs a {@link RelayServer} for as long as the Logback context lives: declare it in the central process's
@@ -81,43 +80,39 @@ public class RelayServerListener extends ContextAwareBase implements LoggerConte
     @Override
     public void onLevelChange(ch.qos.logback.classic.Logger logger, ch.qos.logback.classic.Level level) {}
 
-    private void set(Consumer<RelayServer> setting) {
-        setting.accept(server);
-    }
-
     public void setTransport(String transport) {
-        set(s -> s.setTransport(transport));
+        server.setTransport(transport);
     }
 
     public void setSocketDirectory(String socketDirectory) {
-        set(s -> s.setSocketDirectory(socketDirectory));
+        server.setSocketDirectory(socketDirectory);
     }
 
     public void setPort(int port) {
-        set(s -> s.setPort(port));
+        server.setPort(port);
     }
 
     public void setTokenFile(String tokenFile) {
-        set(s -> s.setTokenFile(tokenFile));
+        server.setTokenFile(tokenFile);
     }
 
     public void setMaxConnections(int maxConnections) {
-        set(s -> s.setMaxConnections(maxConnections));
+        server.setMaxConnections(maxConnections);
     }
 
     public void setHandshakeTimeout(Duration handshakeTimeout) {
-        set(s -> s.setHandshakeTimeout(handshakeTimeout));
+        server.setHandshakeTimeout(handshakeTimeout);
     }
 
     public void setMaxFrameBytes(int maxFrameBytes) {
-        set(s -> s.setMaxFrameBytes(maxFrameBytes));
+        server.setMaxFrameBytes(maxFrameBytes);
     }
 
     public void setHandoffCapacity(int handoffCapacity) {
-        set(s -> s.setHandoffCapacity(handoffCapacity));
+        server.setHandoffCapacity(handoffCapacity);
     }
 
     public void setAckEvery(int ackEvery) {
-        set(s -> s.setAckEvery(ackEvery));
+        server.setAckEvery(ackEvery);
     }
 }

@@ -146,12 +146,10 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
      */
     @Override
     public void write(List<ILoggingEvent> batch) throws Exception {
-        Connection current = connection;
-        if (current == null || current.lost != null) {
-            reconnect();
-            current = connection;
-        }
-        awaitRoom(current, batch.size());
+        Connection current = live() ? connection : reconnect();
+        // Room for the batch among the unacknowledged events; a lost connection ends the wait, so that the retry
+        // reconnects at once.
+        awaitUnackedAtMost(current, Math.max(settings.maxUnacked() - batch.size(), 0));
         List<Sent> accepted = new ArrayList<>(batch.size());
         long now = System.nanoTime();
         for (ILoggingEvent event : batch) {
@@ -195,23 +193,23 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
         return json;
     }
 
-    /** Waits for acks to make room; a lost connection ends the wait, so that the retry reconnects at once. */
-    private void awaitRoom(Connection current, int events) throws SinkException, InterruptedException {
+    /**
+     * Waits for acks until at most {@code limit} events are unacknowledged; fails, retryably, when the connection is
+     * lost or no ack comes within {@code ackTimeout}.
+     */
+    private void awaitUnackedAtMost(Connection current, int limit) throws SinkException, InterruptedException {
         long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
-        int limit = Math.max(settings.maxUnacked() - events, 0);
         synchronized (unacked) {
             while (unacked.size() > limit) {
-                if (current.lost != null) {
-                    throw SinkException.retryable(
-                            "no room for the batch among the unacknowledged events: " + current.lost, null);
-                }
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || current.lost != null) {
                     throw SinkException.retryable(
                             unacked.size() + " events sent to the relay server at " + settings.address()
-                                    + " are unacknowledged after ackTimeout ("
-                                    + settings.ackTimeout().toMillis()
-                                    + " ms); events wait in the queue",
+                                    + " are unacknowledged: "
+                                    + (current.lost != null
+                                            ? current.lost
+                                            : "no ack within ackTimeout ("
+                                                    + settings.ackTimeout().toMillis() + " ms)"),
                             null);
                 }
                 TimeUnit.NANOSECONDS.timedWait(unacked, left);
@@ -236,66 +234,45 @@ final class RelaySink implements ConfirmingSink<ILoggingEvent> {
         }
     }
 
+    /** Whether unacknowledged events wait on a lost connection, or for longer than {@code ackTimeout}. */
     @Override
     public boolean needsFlush() {
-        Connection current = connection;
-        if (current == null || current.lost != null) {
-            return !isIdle();
-        }
+        boolean live = live();
         synchronized (unacked) {
             Sent oldest = unacked.peekFirst();
             return oldest != null
-                    && System.nanoTime() - oldest.sentNanos()
-                            > settings.ackTimeout().toNanos();
+                    && (!live
+                            || System.nanoTime() - oldest.sentNanos()
+                                    > settings.ackTimeout().toNanos());
         }
     }
 
-    private boolean isIdle() {
-        synchronized (unacked) {
-            return unacked.isEmpty();
-        }
+    private boolean live() {
+        Connection current = connection;
+        return current != null && current.lost == null;
     }
 
     /** Reconnects if need be, resending what is unacknowledged, and waits until the server acknowledged it all. */
     @Override
     public void flush() throws Exception {
-        Connection current = connection;
-        if (current == null || current.lost != null || needsFlush()) {
-            reconnect();
-            current = connection;
-        }
-        long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
-        synchronized (unacked) {
-            while (!unacked.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || current.lost != null) {
-                    throw SinkException.retryable(
-                            unacked.size() + " events sent to the relay server at " + settings.address()
-                                    + " are unacknowledged: "
-                                    + (current.lost != null
-                                            ? current.lost
-                                            : "no ack within ackTimeout ("
-                                                    + settings.ackTimeout().toMillis() + " ms)"),
-                            null);
-                }
-                TimeUnit.NANOSECONDS.timedWait(unacked, left);
-            }
-        }
+        Connection current = live() && !needsFlush() ? connection : reconnect();
+        awaitUnackedAtMost(current, 0);
     }
 
-    private void reconnect() throws SinkException {
+    /** Replaces the connection: connects, says hello and resends what is unacknowledged; returns the new one. */
+    private Connection reconnect() throws SinkException {
         Connection old = connection;
         connection = null;
         if (old != null) {
             old.close();
         }
         connect();
+        return connection;
     }
 
     @Override
     public boolean isConnected() {
-        Connection current = connection;
-        return current != null && current.lost == null;
+        return live();
     }
 
     @Override
