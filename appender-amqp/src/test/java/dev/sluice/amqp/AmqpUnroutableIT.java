@@ -80,7 +80,10 @@ class AmqpUnroutableIT {
                 logback,
                 BROKER.uri(),
                 service,
+                // A window of one: a write returns only once its batch is published, and with no confirms ever
+                // coming, no batch after the first fits, so after a failed attempt the worker takes nothing more.
                 "<declare>false</declare><exchange>" + exchange + "</exchange><queueSize>50</queueSize>"
+                        + "<confirmWindow>1</confirmWindow>"
                         + "<confirmTimeout>2 seconds</confirmTimeout><retryInitialDelay>50 milliseconds</retryInitialDelay>"
                         + "<retryMaxDelay>200 milliseconds</retryMaxDelay>"
                         + "<shutdownGracePeriod>1 seconds</shutdownGracePeriod>");

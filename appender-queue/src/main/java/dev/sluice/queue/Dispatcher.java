@@ -4,7 +4,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,10 +26,23 @@ final class Dispatcher {
     /** The most events taken from the hand-off at once. */
     private static final int DRAIN = 1024;
 
+    private static final long REMEMBER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int MAX_REMEMBERED = 4096;
+    private static final int MAX_REMEMBERED_NAME = 256;
+
     private final LoggerContext context;
     private final ArrayBlockingQueue<Object> queue;
     private final Thread thread;
     private final LongAdder dispatched = new LongAdder();
+
+    /**
+     * The logger that serves each name from the wire, remembered for at most {@link #REMEMBER_NANOS} (a logger the
+     * central process creates later may serve a name then), and for at most {@link #MAX_REMEMBERED} names of at most
+     * {@link #MAX_REMEMBERED_NAME} characters (they are untrusted). Only the dispatcher thread uses it.
+     */
+    private final Map<String, Logger> servingLoggers = new HashMap<>();
+
+    private long forgetAt = System.nanoTime();
     private final RelayServer server;
     private volatile boolean stopped;
 
@@ -84,6 +99,7 @@ final class Dispatcher {
                 return;
             }
             queue.drainTo(batch, DRAIN - 1); // one lock for many events
+            forgetServingLoggersWhenDue();
             for (Object next : batch) {
                 if (next == STOP) {
                     stopping = true;
@@ -123,9 +139,28 @@ final class Dispatcher {
         }
     }
 
+    private void forgetServingLoggersWhenDue() {
+        long now = System.nanoTime();
+        if (now - forgetAt >= 0 || servingLoggers.size() >= MAX_REMEMBERED) {
+            servingLoggers.clear();
+            forgetAt = now + REMEMBER_NANOS;
+        }
+    }
+
+    private Logger servingLogger(String name) {
+        Logger logger = servingLoggers.get(name);
+        if (logger == null) {
+            logger = nearestExisting(name);
+            if (name == null || name.length() <= MAX_REMEMBERED_NAME) {
+                servingLoggers.put(name, logger); // a hostile long name is looked up each time instead
+            }
+        }
+        return logger;
+    }
+
     private void dispatch(ILoggingEvent event) {
         try {
-            Logger logger = nearestExisting(event.getLoggerName());
+            Logger logger = servingLogger(event.getLoggerName());
             if (logger.isEnabledFor(event.getLevel())) {
                 logger.callAppenders(event);
             }

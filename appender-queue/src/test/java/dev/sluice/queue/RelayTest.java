@@ -139,6 +139,27 @@ class RelayTest {
     }
 
     @Test
+    void aLoggerTheCentralProcessCreatesLaterServesItsNameSoon() throws Exception {
+        Central central = central(server -> {});
+        Worker worker = worker("w-later", central.server.address().toString(), a -> {});
+        worker.logger("app.late").info("served by the root");
+        await().until(() -> worker.appender.getStats().getDelivered() == 1);
+        assertThat(central.collector.messages()).containsExactly("served by the root");
+
+        // The dispatcher remembers which logger serves a name for a second at most; then the new one takes over.
+        central.context.getLogger("app").setLevel(ch.qos.logback.classic.Level.ERROR);
+        // Each round logs an INFO and an ERROR; once two ERRORs arrive in a row, app's level has filtered an INFO.
+        await().atMost(30, TimeUnit.SECONDS).until(() -> {
+            worker.logger("app.late").info("quiet once app's level applies");
+            worker.logger("app.late").error("probe");
+            List<String> messages = central.collector.messages();
+            return messages.size() >= 2
+                    && messages.subList(messages.size() - 2, messages.size()).equals(List.of("probe", "probe"));
+        });
+        assertThat(central.context.exists("app.late")).isNull();
+    }
+
+    @Test
     void tcpNeedsTheTokenAndAWrongOneIsRefused() throws Exception {
         Central central = central(server -> server.setTransport("tcp"));
         String address = central.server.address().toString();

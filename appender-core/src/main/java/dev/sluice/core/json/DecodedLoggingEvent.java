@@ -66,8 +66,8 @@ public final class DecodedLoggingEvent implements ILoggingEvent {
         this.threadName = b.threadName;
         this.message = b.message;
         this.mdc = Collections.unmodifiableMap(b.mdc);
-        this.keyValuePairs = Collections.unmodifiableList(b.keyValuePairs);
-        this.markers = Collections.unmodifiableList(b.markers);
+        this.keyValuePairs = unmodifiable(b.keyValuePairs);
+        this.markers = unmodifiable(b.markers);
         this.throwableProxy = b.throwableProxy;
         this.caller = b.caller;
         this.service = b.service;
@@ -208,6 +208,11 @@ public final class DecodedLoggingEvent implements ILoggingEvent {
     @Override
     public String toString() {
         return "[" + level + "] " + message;
+    }
+
+    /** Most events carry no kv and no markers: those share one empty list rather than a wrapper each. */
+    private static <T> List<T> unmodifiable(List<T> list) {
+        return list.isEmpty() ? Collections.emptyList() : Collections.unmodifiableList(list);
     }
 
     /** Collects decoded fields; the decoder fills it and builds the event once. Not thread-safe. */

@@ -93,6 +93,12 @@ public final class EventJsonDecoder {
             throw new EventDecodingException(
                     "document exceeds " + limits.maxDocumentBytes() + " bytes (" + length + " bytes)");
         }
+        DecodedLoggingEvent plain = PlainEventJsonReader.read(json, offset, length, limits);
+        return plain != null ? plain : decodeWithJackson(json, offset, length);
+    }
+
+    /** Decodes any valid event, and says what is wrong with anything else. */
+    DecodedLoggingEvent decodeWithJackson(byte[] json, int offset, int length) {
         JsonCursor cursor = null;
         try (JsonParser parser = factory.createParser(json, offset, length)) {
             cursor = new JsonCursor(parser);

@@ -25,13 +25,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 
@@ -70,10 +71,11 @@ import org.slf4j.event.KeyValuePair;
  *       objects) and throwable messages longer than {@link EventJsonSettings#maxStringLength()} characters are cut to
  *       that length, the end replaced by a marker that counts the characters left out: {@code "first
  *       characters…[truncated 1234567 chars]"}. A surrogate pair is never split. Other strings are written whole.
- *   <li>Strings are escaped by Jackson: control characters become escapes, surrogate pairs become 4-byte UTF-8, and a
- *       lone surrogate (not valid Unicode) in a value becomes a {@code \}{@code uXXXX} escape, so the output is always
- *       valid UTF-8 and {@link EventJsonDecoder} restores the same Java string. In {@code mdc} and {@code kv} keys a
- *       lone surrogate is replaced by U+FFFD, because JSON parsers (Jackson's included) reject it in field names.
+ *   <li>Strings are escaped as Jackson escapes them: control characters become escapes, surrogate pairs become 4-byte
+ *       UTF-8, and a lone surrogate (not valid Unicode) in a value becomes a {@code \}{@code uXXXX} escape, so the
+ *       output is always valid UTF-8 and {@link EventJsonDecoder} restores the same Java string. In {@code mdc} and
+ *       {@code kv} keys a lone surrogate is replaced by U+FFFD, because JSON parsers (Jackson's included) reject it in
+ *       field names.
  * </ul>
  *
  * <p>Re-encoding a {@link DecodedLoggingEvent} (a relay or consumer forwarding what it received) keeps the producer's
@@ -99,7 +101,37 @@ public final class EventJsonEncoder {
 
     private static final int INITIAL_BUFFER_BYTES = 512;
 
+    /** A thread's buffer grown beyond this is dropped after the event, so a huge event's memory is not kept. */
+    private static final int MAX_RETAINED_BYTES = 64 * 1024;
+
+    // Each thread reuses its buffer: an encode then allocates only the array it returns.
+    private static final ThreadLocal<JsonByteWriter> BUFFERS =
+            ThreadLocal.withInitial(() -> new JsonByteWriter(INITIAL_BUFFER_BYTES, true));
+
+    // The shapes of recurring text, one instance each, so that JsonByteWriter.recurring recognises them.
+    private static final UnaryOperator<String> AS_IS = text -> text;
+
+    /** An MDC key becomes a field name. */
+    private static final UnaryOperator<String> AS_FIELD_NAME = EventJsonEncoder::fieldName;
+
+    // The fixed parts of every event, written as they are.
+    private static final byte[] HEAD = ascii("{\"" + V + "\":" + SCHEMA_VERSION + ",\"" + TS + "\":\"");
+    private static final byte[] THREAD_NAME = ascii(",\"" + THREAD + "\":");
+    private static final byte[] MESSAGE_NAME = ascii(",\"" + MESSAGE + "\":");
+    private static final byte[] SEQ_NAME = ascii(",\"" + SEQ + "\":");
+
+    /** From the end of the timestamp to the logger name's value, for each level. */
+    private static final byte[] TRACE_TO_LOGGER = levelToLoggerBytes(Level.TRACE);
+
+    private static final byte[] DEBUG_TO_LOGGER = levelToLoggerBytes(Level.DEBUG);
+    private static final byte[] INFO_TO_LOGGER = levelToLoggerBytes(Level.INFO);
+    private static final byte[] WARN_TO_LOGGER = levelToLoggerBytes(Level.WARN);
+    private static final byte[] ERROR_TO_LOGGER = levelToLoggerBytes(Level.ERROR);
+
     private final EventJsonSettings settings;
+    /** This process's {@code service}, {@code host} and {@code pid} members, the same for every event it logs. */
+    private final byte[] identity;
+
     private final TimestampFormatter timestamps = new TimestampFormatter();
     private final ThrowableJsonWriter throwables;
 
@@ -112,6 +144,9 @@ public final class EventJsonEncoder {
     public EventJsonEncoder(EventJsonSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.throwables = new ThrowableJsonWriter(settings);
+        JsonByteWriter members = new JsonByteWriter(INITIAL_BUFFER_BYTES);
+        writeIdentity(members, settings.service(), settings.host(), settings.pid());
+        this.identity = members.toByteArray();
     }
 
     /** The settings this encoder was built with. */
@@ -127,9 +162,7 @@ public final class EventJsonEncoder {
      *     {@code INFO}, {@code WARN} or {@code ERROR} (that is, {@code OFF} or {@code ALL}), or no logger name
      */
     public byte[] encode(ILoggingEvent event) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER_BYTES);
-        encodeTo(event, out);
-        return out.toByteArray();
+        return encoded(event, false);
     }
 
     /**
@@ -142,27 +175,53 @@ public final class EventJsonEncoder {
      */
     public void encode(ILoggingEvent event, OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
-        requireValid(event);
-        JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
-        write(g, event);
-        // Closed only on success: closing after a failure would push a half-written object into the stream.
-        g.close();
+        out.write(encode(event));
     }
 
     /** Encodes one event followed by {@code '\n'}: one NDJSON line. */
     byte[] encodeLine(ILoggingEvent event) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(INITIAL_BUFFER_BYTES);
-        encodeTo(event, out);
-        out.write('\n');
-        return out.toByteArray();
+        return encoded(event, true);
     }
 
-    private void encodeTo(ILoggingEvent event, ByteArrayOutputStream out) {
+    private byte[] encoded(ILoggingEvent event, boolean newline) {
+        JsonByteWriter out = buffer();
         try {
-            encode(event, out);
-        } catch (IOException e) {
-            // A ByteArrayOutputStream does not fail; Jackson only declares it.
-            throw new UncheckedIOException(e);
+            write(event, out);
+            if (newline) {
+                out.raw('\n');
+            }
+            return out.toByteArray();
+        } finally {
+            out.release(MAX_RETAINED_BYTES);
+        }
+    }
+
+    /** This thread's buffer, or a new one while this thread already encodes (a kv value's toString() that logs). */
+    private static JsonByteWriter buffer() {
+        JsonByteWriter reused = BUFFERS.get();
+        return reused.claim() ? reused : new JsonByteWriter(INITIAL_BUFFER_BYTES);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] levelToLoggerBytes(Level level) {
+        return ascii("\",\"" + LEVEL + "\":\"" + level + "\",\"" + LOGGER + "\":");
+    }
+
+    private static byte[] levelToLogger(int level) {
+        switch (level) {
+            case Level.TRACE_INT:
+                return TRACE_TO_LOGGER;
+            case Level.DEBUG_INT:
+                return DEBUG_TO_LOGGER;
+            case Level.INFO_INT:
+                return INFO_TO_LOGGER;
+            case Level.WARN_INT:
+                return WARN_TO_LOGGER;
+            default:
+                return ERROR_TO_LOGGER;
         }
     }
 
@@ -196,74 +255,94 @@ public final class EventJsonEncoder {
         }
     }
 
-    private void write(JsonGenerator g, ILoggingEvent event) throws IOException {
-        Level level = event.getLevel();
-        g.writeStartObject();
-        g.writeNumberField(V, SCHEMA_VERSION);
-        g.writeStringField(TS, timestamps.format(event.getTimeStamp()));
-        g.writeStringField(LEVEL, level.toString());
-        g.writeStringField(LOGGER, event.getLoggerName());
-        g.writeStringField(THREAD, event.getThreadName());
-        g.writeStringField(MESSAGE, Truncation.truncate(event.getFormattedMessage(), settings.maxStringLength()));
-        writeMdc(g, event.getMDCPropertyMap());
-        writeKeyValues(g, event.getKeyValuePairs());
-        writeMarkers(g, event.getMarkerList());
+    /** The whole event, written into {@code out}: the object is complete before anything reaches a stream. */
+    private JsonByteWriter write(ILoggingEvent event, JsonByteWriter out) {
+        requireValid(event);
+        timestamps.writeTo(event.getTimeStamp(), out.raw(HEAD));
+        out.raw(levelToLogger(event.getLevel().toInt())).recurring(event.getLoggerName(), AS_IS);
+        out.raw(THREAD_NAME).recurring(event.getThreadName(), AS_IS);
+        out.raw(MESSAGE_NAME).string(Truncation.truncate(event.getFormattedMessage(), settings.maxStringLength()));
+        writeMdc(out, event.getMDCPropertyMap());
+        List<KeyValuePair> pairs = event.getKeyValuePairs();
+        if (pairs != null && containsNonNull(pairs)) {
+            out.name(KV, false);
+            nested(out, g -> writeKeyValueObject(g, pairs, settings.maxStringLength()));
+        }
+        writeMarkers(out, event.getMarkerList());
         IThrowableProxy throwable = event.getThrowableProxy();
         if (throwable != null) {
-            g.writeFieldName(THROWABLE);
-            throwables.write(g, throwable);
+            out.name(THROWABLE, false);
+            nested(out, g -> throwables.write(g, throwable));
         }
-        writeCaller(g, event);
+        StackTraceElement caller = callerOf(event);
+        if (caller != null) {
+            out.name(CALLER, false);
+            nested(out, g -> ThrowableJsonWriter.writeFrame(g, caller));
+        }
         if (event instanceof DecodedLoggingEvent) {
-            writeIdentity(g, (DecodedLoggingEvent) event);
+            writeIdentity(out, (DecodedLoggingEvent) event);
         } else {
-            writeIdentity(g, settings.service(), settings.host(), settings.pid());
+            out.raw(identity);
         }
-        g.writeNumberField(SEQ, event.getSequenceNumber());
-        g.writeEndObject();
+        out.raw(SEQ_NAME).number(event.getSequenceNumber());
+        return out.raw('}');
+    }
+
+    /** A part Jackson writes: throwables, key-value pairs and frames, rare and varied enough not to matter. */
+    interface NestedPart {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** Writes {@code part} into {@code out} as a JSON value of its own. */
+    static void nested(JsonByteWriter out, NestedPart part) {
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            part.write(g);
+        } catch (IOException e) {
+            // The buffer does not fail; Jackson only declares it.
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
      * A decoded event keeps the identity of the process that logged it, as a whole: its {@code seq} counts that
      * process's events, and a relay that forwards it must not pass it off as its own.
      */
-    private static void writeIdentity(JsonGenerator g, DecodedLoggingEvent event) throws IOException {
-        writeIdentity(g, event.getService(), event.getHost(), event.getPid());
+    private static void writeIdentity(JsonByteWriter out, DecodedLoggingEvent event) {
+        writeIdentity(out, event.getService(), event.getHost(), event.getPid());
     }
 
-    private static void writeIdentity(JsonGenerator g, String service, String host, long pid) throws IOException {
+    private static void writeIdentity(JsonByteWriter out, String service, String host, long pid) {
         if (service != null) {
-            g.writeStringField(SERVICE, service);
+            out.name(SERVICE, false).string(service);
         }
         if (host != null) {
-            g.writeStringField(HOST, host);
+            out.name(HOST, false).string(host);
         }
         if (pid != DecodedLoggingEvent.UNKNOWN_PID) {
-            g.writeNumberField(PID, pid);
+            out.name(PID, false).number(pid);
         }
     }
 
-    private void writeMdc(JsonGenerator g, Map<String, String> mdc) throws IOException {
+    private void writeMdc(JsonByteWriter out, Map<String, String> mdc) {
         if (mdc != null && !mdc.isEmpty()) {
-            g.writeFieldName(MDC);
-            writeMdcObject(g, mdc, settings.maxStringLength());
+            writeMdcObject(out.name(MDC, false), mdc, settings.maxStringLength());
         }
     }
 
     /** The {@code mdc} object itself; {@code mdc} must not be empty. */
-    static void writeMdcObject(JsonGenerator g, Map<String, String> mdc, int maxStringLength) throws IOException {
-        g.writeStartObject();
+    static void writeMdcObject(JsonByteWriter out, Map<String, String> mdc, int maxStringLength) {
+        out.raw('{');
+        boolean first = true;
         for (Map.Entry<String, String> entry : mdc.entrySet()) {
-            g.writeStringField(fieldName(entry.getKey()), Truncation.truncate(entry.getValue(), maxStringLength));
+            if (!first) {
+                out.raw(',');
+            }
+            out.recurring(entry.getKey(), AS_FIELD_NAME)
+                    .raw(':')
+                    .string(Truncation.truncate(entry.getValue(), maxStringLength));
+            first = false;
         }
-        g.writeEndObject();
-    }
-
-    private void writeKeyValues(JsonGenerator g, List<KeyValuePair> pairs) throws IOException {
-        if (pairs != null && containsNonNull(pairs)) {
-            g.writeFieldName(KV);
-            writeKeyValueObject(g, pairs, settings.maxStringLength());
-        }
+        out.raw('}');
     }
 
     /** The {@code kv} object itself; {@code pairs} must hold a non-null pair. */
@@ -286,10 +365,9 @@ public final class EventJsonEncoder {
         return key == null ? "null" : UnicodeText.valid(key);
     }
 
-    private static void writeMarkers(JsonGenerator g, List<Marker> markers) throws IOException {
+    private static void writeMarkers(JsonByteWriter out, List<Marker> markers) {
         if (hasNamedMarker(markers)) {
-            g.writeFieldName(MARKERS);
-            writeMarkerArray(g, markers);
+            writeMarkerArray(out.name(MARKERS, false), markers);
         }
     }
 
@@ -306,15 +384,20 @@ public final class EventJsonEncoder {
     }
 
     /** The {@code markers} array itself: the names of the non-null markers. */
-    static void writeMarkerArray(JsonGenerator g, List<Marker> markers) throws IOException {
-        g.writeStartArray();
+    static void writeMarkerArray(JsonByteWriter out, List<Marker> markers) {
+        out.raw('[');
+        boolean first = true;
         for (Marker marker : markers) {
             String name = marker == null ? null : marker.getName();
             if (name != null) {
-                g.writeString(name);
+                if (!first) {
+                    out.raw(',');
+                }
+                out.string(name);
+                first = false;
             }
         }
-        g.writeEndArray();
+        out.raw(']');
     }
 
     /** Whether {@code list} holds at least one non-null element: a field of only {@code null}s is left out. */
@@ -325,14 +408,6 @@ public final class EventJsonEncoder {
             }
         }
         return false;
-    }
-
-    private static void writeCaller(JsonGenerator g, ILoggingEvent event) throws IOException {
-        StackTraceElement caller = callerOf(event);
-        if (caller != null) {
-            g.writeFieldName(CALLER);
-            ThrowableJsonWriter.writeFrame(g, caller);
-        }
     }
 
     /** The first caller frame the event carries, or null; never computes caller data. */

@@ -2,15 +2,10 @@ package dev.sluice.core.json;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 
@@ -23,6 +18,8 @@ import org.slf4j.event.KeyValuePair;
  * <p>Thread-safe and immutable.
  */
 public final class EventJsonParts {
+
+    private static final int INITIAL_BUFFER_BYTES = 128;
 
     private final EventJsonSettings settings;
     private final ThrowableJsonWriter throwables;
@@ -47,7 +44,7 @@ public final class EventJsonParts {
         if (mdc == null || mdc.isEmpty()) {
             return null;
         }
-        return json(g -> EventJsonEncoder.writeMdcObject(g, mdc, settings.maxStringLength()));
+        return text(out -> EventJsonEncoder.writeMdcObject(out, mdc, settings.maxStringLength()));
     }
 
     /** The {@code kv} object, or null when there is no non-null pair. */
@@ -63,7 +60,7 @@ public final class EventJsonParts {
         if (!EventJsonEncoder.hasNamedMarker(markers)) {
             return null;
         }
-        return json(g -> EventJsonEncoder.writeMarkerArray(g, markers));
+        return text(out -> EventJsonEncoder.writeMarkerArray(out, markers));
     }
 
     /** The {@code throwable} object, or null when there is none. */
@@ -83,18 +80,15 @@ public final class EventJsonParts {
         return json(g -> ThrowableJsonWriter.writeFrame(g, caller));
     }
 
-    private interface PartWriter {
-        void write(JsonGenerator g) throws IOException;
+    /** A part Jackson writes, as the encoder has it do. */
+    private static String json(EventJsonEncoder.NestedPart part) {
+        return text(out -> EventJsonEncoder.nested(out, part));
     }
 
-    private static String json(PartWriter part) {
+    private static String text(Consumer<JsonByteWriter> part) {
         // Through UTF-8 bytes, as the encoder writes: lone surrogates become escapes, so the text is valid Unicode.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = EventJsonEncoder.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            part.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        JsonByteWriter out = new JsonByteWriter(INITIAL_BUFFER_BYTES);
+        part.accept(out);
+        return out.toUtf8String();
     }
 }

@@ -38,7 +38,7 @@ final class EventJsonReader {
     private static final int MAX_TIMESTAMP_CHARS = 40;
 
     // Detached markers are not cached by the factory, so untrusted marker names cannot grow a registry.
-    private static final BasicMarkerFactory MARKERS_FACTORY = new BasicMarkerFactory();
+    static final BasicMarkerFactory MARKERS_FACTORY = new BasicMarkerFactory();
 
     private final JsonCursor cursor;
     private final JsonLimits limits;
@@ -155,16 +155,25 @@ final class EventJsonReader {
 
     private Instant readTimestamp() throws IOException {
         String text = cursor.string();
-        if (text.length() <= MAX_TIMESTAMP_CHARS) {
-            try {
-                Instant instant = TimestampParser.parse(text);
-                instant.toEpochMilli(); // throws when the instant does not fit getTimeStamp()
-                return instant;
-            } catch (DateTimeException | ArithmeticException e) {
-                // reported below
-            }
+        Instant instant = eventInstant(text);
+        if (instant == null) {
+            throw cursor.fail("not an ISO-8601 UTC timestamp: " + JsonCursor.quote(text));
         }
-        throw cursor.fail("not an ISO-8601 UTC timestamp: " + JsonCursor.quote(text));
+        return instant;
+    }
+
+    /** The instant of an event's {@code ts} text, or null unless it is ISO-8601 and fits epoch milliseconds. */
+    static Instant eventInstant(String text) {
+        if (text.length() > MAX_TIMESTAMP_CHARS) {
+            return null; // before it reaches the date parser
+        }
+        try {
+            Instant instant = TimestampParser.parse(text);
+            instant.toEpochMilli(); // throws when the instant does not fit getTimeStamp()
+            return instant;
+        } catch (DateTimeException | ArithmeticException e) {
+            return null;
+        }
     }
 
     private Level readLevel() throws IOException {

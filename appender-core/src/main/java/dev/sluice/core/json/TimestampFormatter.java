@@ -1,5 +1,6 @@
 package dev.sluice.core.json;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -21,37 +22,44 @@ final class TimestampFormatter {
 
     private static final int MILLIS_AND_ZONE_LENGTH = "000Z".length();
 
+    private static final int MILLIS_DIGITS = 3;
+
+    /** Long enough for the usual form; expanded years grow the buffer. */
+    private static final int MAX_LENGTH = "2026-11-21T18:35:56.123Z".length();
+
     /** One immutable snapshot, swapped as a whole so readers never see a torn prefix. */
     private static final class Second {
         final long epochSecond;
-        final String prefix;
+        final byte[] prefix;
 
-        Second(long epochSecond, String prefix) {
+        Second(long epochSecond, byte[] prefix) {
             this.epochSecond = epochSecond;
             this.prefix = prefix;
         }
     }
 
-    private volatile Second cached = new Second(Long.MIN_VALUE, "");
+    private volatile Second cached = new Second(Long.MIN_VALUE, new byte[0]);
 
     /** Formats {@code epochMillis} (any long that {@link Instant} can represent). */
     String format(long epochMillis) {
+        JsonByteWriter out = new JsonByteWriter(MAX_LENGTH);
+        writeTo(epochMillis, out);
+        return out.toUtf8String();
+    }
+
+    /** Writes the text {@link #format} returns, without quotes, straight into {@code out}. */
+    void writeTo(long epochMillis, JsonByteWriter out) {
         long epochSecond = Math.floorDiv(epochMillis, 1000L);
         int millis = (int) Math.floorMod(epochMillis, 1000L);
         Second second = cached;
         if (second.epochSecond != epochSecond) {
             String full = FORMATTER.format(Instant.ofEpochSecond(epochSecond));
-            second = new Second(epochSecond, full.substring(0, full.length() - MILLIS_AND_ZONE_LENGTH));
+            byte[] prefix =
+                    full.substring(0, full.length() - MILLIS_AND_ZONE_LENGTH).getBytes(StandardCharsets.US_ASCII);
+            second = new Second(epochSecond, prefix);
             cached = second;
         }
-        StringBuilder sb = new StringBuilder(second.prefix.length() + MILLIS_AND_ZONE_LENGTH);
-        sb.append(second.prefix);
-        if (millis < 100) {
-            sb.append('0');
-        }
-        if (millis < 10) {
-            sb.append('0');
-        }
-        return sb.append(millis).append('Z').toString();
+        out.write(second.prefix, 0, second.prefix.length);
+        out.padded(millis, MILLIS_DIGITS).raw('Z');
     }
 }

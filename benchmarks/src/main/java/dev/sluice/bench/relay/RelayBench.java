@@ -25,9 +25,9 @@ import java.util.function.LongSupplier;
 /**
  * The relay benchmark ({@code scripts/bench relay}): {@code bench.workers} worker JVMs ({@link RelayBenchWorker}) log
  * the benchmarks' events as fast as they can into one central process, this one, whose root logger has only a
- * {@link CountingAppender}. Each worker first logs {@code bench.workerWarmup} events, which the central process must
- * have counted before the clock starts, so that fresh JVMs are measured compiled, as a long-running worker is; the
- * clock runs from the moment every worker is told to go until the central process has counted every event.
+ * {@link CountingAppender}. Each worker first logs for {@code bench.workerWarmupSeconds}, every contestant for the same
+ * time, and the central process must have counted those events before the clock starts, so that fresh JVMs are measured
+ * compiled, as long-running ones are (with five JVMs on two CPUs the JIT needs some 20 seconds to settle); the clock runs from the moment every worker is told to go until the central process has counted every event.
  * Contestants, one at a time, in rounds whose order rotates:
  *
  * <ul>
@@ -43,8 +43,8 @@ import java.util.function.LongSupplier;
  * </pre>
  *
  * <p>Goals: at least 3 times Logback's socket path, and at least 300,000 events/s in all. Settings:
- * {@code bench.workers} (4), {@code bench.events} (250000 per worker, Sluice), {@code bench.peerEvents} (100000 per
- * worker, Logback), {@code bench.workerWarmup} (50000 per worker JVM), {@code bench.rounds} (3), {@code bench.warmup}
+ * {@code bench.workers} (4), {@code bench.events} (1000000 per worker, Sluice), {@code bench.peerEvents} (100000 per
+ * worker, Logback), {@code bench.workerWarmupSeconds} (20), {@code bench.rounds} (3), {@code bench.warmup}
  * (1), {@code bench.impl} ({@code sluice,logback}), {@code bench.workerJvmArgs} (extra options of the worker JVMs,
  * {@code {name}} replaced by the worker's name, e.g. to record a profile).
  */
@@ -60,11 +60,11 @@ public final class RelayBench {
 
     public static void main(String[] args) throws Exception {
         int workers = BenchReport.intSetting("bench.workers", 4);
-        int events = BenchReport.intSetting("bench.events", 250_000);
+        int events = BenchReport.intSetting("bench.events", 1_000_000);
         int peerEvents = BenchReport.intSetting("bench.peerEvents", 100_000);
         int rounds = BenchReport.intSetting("bench.rounds", 3);
         int warmup = BenchReport.intSetting("bench.warmup", 1);
-        int workerWarmup = BenchReport.intSetting("bench.workerWarmup", 50_000);
+        int workerWarmup = BenchReport.intSetting("bench.workerWarmupSeconds", 20);
         List<String> impls = BenchReport.list("bench.impl", String.join(",", IMPLS));
         if (workers < 1
                 || events < 1
@@ -74,11 +74,12 @@ public final class RelayBench {
                 || workerWarmup < 0
                 || !IMPLS.containsAll(impls)) {
             throw new IllegalArgumentException("bench.workers, bench.events, bench.peerEvents and bench.rounds must be"
-                    + " at least 1, bench.warmup and bench.workerWarmup at least 0, bench.impl a subset of " + IMPLS);
+                    + " at least 1, bench.warmup and bench.workerWarmupSeconds at least 0, bench.impl a subset of "
+                    + IMPLS);
         }
         System.out.printf(
                 Locale.ROOT,
-                "# workers=%d events=%d (per worker, sluice) peerEvents=%d (per worker, logback) workerWarmup=%d"
+                "# workers=%d events=%d (per worker, sluice) peerEvents=%d (per worker, logback) workerWarmupSeconds=%d"
                         + " warmup=%d rounds=%d%n",
                 workers,
                 events,
@@ -126,7 +127,7 @@ public final class RelayBench {
         return BenchReport.median(rates);
     }
 
-    private static Run run(String impl, int workers, long events, long workerWarmup) throws Exception {
+    private static Run run(String impl, int workers, long events, int workerWarmupSeconds) throws Exception {
         LoggerContext central = new LoggerContext();
         central.setName("central");
         central.start();
@@ -160,12 +161,12 @@ public final class RelayBench {
         List<Process> processes = new ArrayList<>();
         try {
             for (int w = 0; w < workers; w++) {
-                processes.add(startWorker(impl, address, events, "w" + w, workerWarmup));
+                processes.add(startWorker(impl, address, events, "w" + w, workerWarmupSeconds));
             }
+            long warmups = 0;
             for (Process process : processes) {
-                awaitLine(process, RelayBenchWorker.READY);
+                warmups += awaitReady(process);
             }
-            long warmups = workers * workerWarmup;
             await(counter::count, warmups, STALL_NANOS); // every worker's warm-up arrived: all connected and compiled
             long total = warmups + workers * events;
             long start = System.nanoTime();
@@ -212,7 +213,7 @@ public final class RelayBench {
         return last;
     }
 
-    private static Process startWorker(String impl, String address, long events, String name, long warmup)
+    private static Process startWorker(String impl, String address, long events, String name, int warmupSeconds)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx256m"));
@@ -228,21 +229,23 @@ public final class RelayBench {
                 address,
                 Long.toString(events),
                 name,
-                Long.toString(warmup)));
+                Integer.toString(warmupSeconds)));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(ProcessBuilder.Redirect.INHERIT);
         return builder.start();
     }
 
-    private static void awaitLine(Process process, String expected) throws IOException {
+    /** Waits for the worker's {@code ready <warm-up events>} line and returns the number of events. */
+    private static long awaitReady(Process process) throws IOException {
         BufferedReader out =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String prefix = RelayBenchWorker.READY + " ";
         for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.equals(expected)) {
-                return;
+            if (line.startsWith(prefix)) {
+                return Long.parseLong(line.substring(prefix.length()));
             }
         }
-        throw new IllegalStateException("a worker ended before saying " + expected);
+        throw new IllegalStateException("a worker ended before saying " + RelayBenchWorker.READY);
     }
 
     private static int freePort() throws IOException {

@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker JVM of the relay benchmark: {@code <impl> <address> <events> <name> <warm-up events>}, where impl is
+ * One worker JVM of the relay benchmark: {@code <impl> <address> <events> <name> <warm-up seconds>}, where impl is
  * {@code sluice} (a
  * {@link RelayAppender} to the address, {@code overflowPolicy=BLOCK}) or {@code logback} (Logback's
  * {@link SocketAppender} to {@code 127.0.0.1:<port>}, with a queue and an event delay limit that make it wait rather
- * than drop). It logs its warm-up events (so that the JIT has compiled the path before the clock runs), prints
- * {@code ready}, waits for {@code go} on its standard input, logs its events (the benchmarks' {@link EventShape}) on
+ * than drop). It logs for the warm-up seconds (so that the JIT has compiled the path before the clock runs), prints
+ * {@code ready <events logged>}, waits for {@code go} on its standard input, logs its events (the benchmarks' {@link EventShape}) on
  * one thread, then waits for the parent to close its input and stops.
  */
 public final class RelayBenchWorker {
@@ -36,7 +36,7 @@ public final class RelayBenchWorker {
         String address = args[1];
         long events = Long.parseLong(args[2]);
         String name = args[3];
-        long warmup = Long.parseLong(args[4]);
+        long warmupNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[4]));
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         Appender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
@@ -44,12 +44,13 @@ public final class RelayBenchWorker {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
         Logger logger = context.getLogger(EventShape.LOGGER);
-        for (long i = 0; i < warmup; i++) {
-            EventShape.log(logger, i); // the parent waits until the central process has these from every worker
+        long warmup = 0;
+        for (long start = System.nanoTime(); System.nanoTime() - start < warmupNanos; warmup++) {
+            EventShape.log(logger, warmup); // the parent waits until the central process has these from every worker
         }
 
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        System.out.println(READY);
+        System.out.println(READY + " " + warmup);
         System.out.flush();
         if (!GO.equals(input.readLine())) {
             return;
