@@ -58,13 +58,17 @@ final class Dispatcher {
         thread.start();
     }
 
-    /** Blocks while the hand-off is full (the connection stops being read), but not past {@link #stop}. */
-    void put(Handoff handoff) throws InterruptedException {
-        while (!queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
-            if (stopped) {
-                return; // the server stops: its connections are closed, and nobody would take this
+    /**
+     * Hands off, blocking while the hand-off is full (the connection stops being read); false, without handing off,
+     * once {@link #stop} began: the server's connections are closed, and the workers resend what they read.
+     */
+    boolean put(Handoff handoff) throws InterruptedException {
+        while (!stopped) {
+            if (queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
+                return true;
             }
         }
+        return false;
     }
 
     long dispatched() {

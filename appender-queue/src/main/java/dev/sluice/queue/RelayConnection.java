@@ -87,7 +87,9 @@ final class RelayConnection {
                 if (frame.kind() != FrameKind.EVENT) {
                     throw new RelayProtocolException("a " + frame.kind() + " frame after the hello");
                 }
-                receive(frame);
+                if (!receive(frame)) {
+                    return; // the server stops
+                }
             }
             server.ended(this, null);
         } catch (RelayProtocolException e) {
@@ -112,22 +114,36 @@ final class RelayConnection {
         }
     }
 
-    private void receive(Frame frame) throws InterruptedException {
+    /**
+     * Hands the event off unless it is a duplicate; false if the server stops, and the event and all after it are
+     * left to the worker to resend. A worker's events are accepted and handed off under its lock: after a reconnect,
+     * the new connection waits while the old one is still blocked handing off, so that neither overtakes the other
+     * and each server dispatches a worker's events in order, without a gap.
+     */
+    private boolean receive(Frame frame) throws InterruptedException {
         long sequence = frame.sequence();
         server.received();
-        if (!worker.accept(sequence)) {
-            server.duplicate();
-            requestAck();
-            return;
+        synchronized (worker) {
+            if (!worker.accept(sequence)) {
+                server.duplicate();
+                requestAck();
+                return true;
+            }
+            ILoggingEvent event = null;
+            try {
+                event = server.decoder()
+                        .decode(frame.body(), Frame.eventJsonOffset(), frame.body().length - Long.BYTES);
+            } catch (EventDecodingException e) {
+                server.undecodable(this, sequence, e);
+            }
+            pending.incrementAndGet();
+            if (server.dispatcher().put(new Dispatcher.Handoff(event, this, sequence))) {
+                return true;
+            }
+            pending.decrementAndGet();
+            server.leftAtStop();
+            return false;
         }
-        ILoggingEvent event = null;
-        try {
-            event = server.decoder().decode(frame.body(), Frame.eventJsonOffset(), frame.body().length - Long.BYTES);
-        } catch (EventDecodingException e) {
-            server.undecodable(this, sequence, e);
-        }
-        pending.incrementAndGet();
-        server.dispatcher().put(new Dispatcher.Handoff(event, this, sequence));
     }
 
     /** Called by the dispatcher for each of this connection's events, in order: acks every {@code ackEvery}. */

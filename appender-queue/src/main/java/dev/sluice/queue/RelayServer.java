@@ -76,6 +76,7 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
     private final LongAdder undecodable = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder refusedConnections = new LongAdder();
+    private final LongAdder leftAtStop = new LongAdder();
     private final AtomicLong acceptedConnections = new AtomicLong();
     private final AtomicLong reported = new AtomicLong();
 
@@ -328,6 +329,10 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
         duplicates.increment();
     }
 
+    void leftAtStop() {
+        leftAtStop.increment();
+    }
+
     EventJsonDecoder decoder() {
         return decoder;
     }
@@ -365,7 +370,8 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
         addInfo("The relay server stopped: " + received.sum() + " events received, " + dispatcher.dispatched()
                 + " dispatched, " + duplicates.sum() + " duplicates dropped, " + undecodable.sum()
                 + " undecodable, " + protocolErrors.sum() + " connections closed for protocol errors, "
-                + refusedConnections.sum() + " refused.");
+                + refusedConnections.sum() + " refused; " + leftAtStop.sum()
+                + " events read while it stopped are left to their workers to resend.");
     }
 
     private void closeQuietly() {
@@ -421,6 +427,14 @@ public class RelayServer extends ContextAwareBase implements LifeCycle {
 
     public long getRefusedConnections() {
         return refusedConnections.sum();
+    }
+
+    /**
+     * Events read from a worker but not handed off because the server was stopping: the worker still holds them (they
+     * are unacknowledged) and resends them to the next server.
+     */
+    public long getEventsLeftAtStop() {
+        return leftAtStop.sum();
     }
 
     /** Worker identities the server remembers for de-duplication (at most 4096 beyond the connected ones). */

@@ -7,7 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.Duration;
+import dev.sluice.testing.StatusAssertions;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,55 @@ class RelayLifecycleTest {
                         .until(() -> worker.appender.getStats().getDelivered() == 500);
                 assertThat(worker.appender.getStats().getDropped()).isZero();
             }
+        }
+    }
+
+    @Test
+    void aStoppingServerDispatchesNoEventReadAfterOneItCouldNotHandOff() throws Exception {
+        Central central = new Central(temp.resolve("sock"), server -> server.setHandoffCapacity(1));
+        central.collector.gate = new CountDownLatch(1);
+        try (RawRelayClient client = RawRelayClient.connect(central.server)) {
+            // e1 is held at the gate, e2 fills the hand-off, and the reader blocks handing off e3 with e4..e10 read.
+            client.hello(1, 1, "w").events("app.stop", 1, 10);
+            await().until(() -> central.server.getEventsReceived() == 3);
+            Thread stopping = new Thread(central.server::stop, "stop-server");
+            stopping.start();
+            // Handing off e3 is refused once the server stops; the gate opens before the 5-second drain ends.
+            await().until(() -> central.server.getEventsLeftAtStop() == 1);
+            central.collector.gate.countDown();
+            stopping.join();
+        }
+        // Nothing after the refused e3: the worker resends e3..e10 to the next server, which continues the run.
+        assertThat(central.collector.messages()).containsExactly("e1", "e2");
+        assertThat(central.server.getEventsReceived()).isEqualTo(3);
+        assertThat(central.server.getEventsLeftAtStop()).isEqualTo(1);
+        StatusAssertions.assertStatus(
+                central.context,
+                Status.INFO,
+                "The relay server stopped: 3 events received, 2 dispatched, 0 duplicates dropped, 0 undecodable, 0"
+                        + " connections closed for protocol errors, 0 refused; 1 events read while it stopped are left"
+                        + " to their workers to resend\\.");
+        central.close();
+    }
+
+    @Test
+    void aReconnectedWorkersNewConnectionWaitsForItsOldOneToHandOff() throws Exception {
+        try (Central central = new Central(temp.resolve("sock"), server -> server.setHandoffCapacity(1));
+                RawRelayClient old = RawRelayClient.connect(central.server)) {
+            central.collector.gate = new CountDownLatch(1);
+            // The old connection's reader blocks handing off e3 with e4 and e5 read.
+            old.hello(7, 1, "w").events("app.reconnect", 1, 5);
+            await().until(() -> central.server.getEventsReceived() == 3);
+            // The worker reconnects and resends e3 onwards: the new connection must not hand off e4 before the old
+            // one hands off e3.
+            try (RawRelayClient fresh = RawRelayClient.connect(central.server)) {
+                fresh.hello(7, 1, "w").events("app.reconnect", 3, 8);
+                await().until(() -> central.server.getEventsReceived() == 4);
+                central.collector.gate.countDown();
+                assertThat(fresh.ackOf(8)).isEqualTo(8);
+            }
+            assertThat(central.collector.messages()).containsExactly("e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8");
+            assertThat(central.server.getDuplicatesDropped()).isEqualTo(3);
         }
     }
 }
